@@ -1,0 +1,44 @@
+# verbatim: the two commands a new machine needs are `make demo` and `make test`.
+# Tests and benchmarks run in release: whisper.cpp built in cargo's dev profile is ~3x slower.
+
+CARGO ?= cargo
+VERBATIM := target/release/verbatim
+MODELS ?= models
+DEMO_STORE ?= .verbatim
+
+.PHONY: setup build model demo test lint bench corpus clean
+
+setup:
+	scripts/setup-system.sh
+
+build: setup
+	$(CARGO) build --release --locked
+
+$(MODELS)/ggml-tiny.en.bin:
+	$(MAKE) build
+	$(VERBATIM) --models-dir $(MODELS) models fetch tiny.en
+
+model: build $(MODELS)/ggml-tiny.en.bin
+
+# Ingest the shipped sample corpus and show what came out.
+demo: model
+	$(VERBATIM) --store $(DEMO_STORE) ingest corpus/
+	$(VERBATIM) --store $(DEMO_STORE) list
+	$(VERBATIM) --store $(DEMO_STORE) transcript "2021-09-14 security standup" --format srt | head -20
+
+test: model
+	$(CARGO) test --release --locked
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+
+bench: model
+	$(CARGO) run --release --locked --bin verbatim-bench
+
+# Regenerate the sample corpus from corpus/script.json (needs espeak-ng, sox, ffmpeg).
+corpus: setup
+	python3 corpus/make_corpus.py --corpus
+
+clean:
+	rm -rf target $(DEMO_STORE)

@@ -1,0 +1,103 @@
+//! The command line, declared with clap's derive API. Doc comments here are the help text; no
+//! logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// verbatim: transcribe recordings into citable, hashed, timestamped evidence, offline.
+#[derive(Debug, Parser)]
+#[command(name = "verbatim", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The evidence store folder.
+    #[arg(
+        long,
+        global = true,
+        env = "VERBATIM_STORE",
+        default_value = ".verbatim"
+    )]
+    pub store: PathBuf,
+
+    /// Where Whisper models live.
+    #[arg(long, global = true, env = "VERBATIM_MODELS", default_value = "models")]
+    pub models_dir: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Transcribe recordings (files or folders) into the evidence store.
+    Ingest(IngestArgs),
+    /// Print a stored transcript.
+    Transcript(TranscriptArgs),
+    /// List the recordings in the store with their provenance.
+    List(ListArgs),
+    /// Obtain and convert Whisper models.
+    Models {
+        /// What to do with models.
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+}
+
+/// `verbatim ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Audio files or folders (folders are walked for audio files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Model name (tiny.en, base) in the models folder, or a path to a ggml file.
+    #[arg(long, default_value = "tiny.en")]
+    pub model: String,
+    /// Spoken language (ISO 639-1), or `auto` to detect (multilingual models only).
+    #[arg(long, default_value = "auto")]
+    pub language: String,
+    /// Translate speech to English (multilingual models only).
+    #[arg(long)]
+    pub translate: bool,
+    /// Whisper threads [default: the cores available].
+    #[arg(long, env = "VERBATIM_THREADS")]
+    pub threads: Option<usize>,
+    /// Recording date (YYYY-MM-DD) for every file in this run; overrides names and tags.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+/// `verbatim transcript`.
+#[derive(Debug, Args)]
+pub struct TranscriptArgs {
+    /// The recording: its file name, its stem, or a prefix of its SHA-256.
+    pub recording: String,
+    /// Output format: txt, srt, vtt or json.
+    #[arg(long, short, default_value = "txt")]
+    pub format: String,
+}
+
+/// `verbatim list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format: table or json.
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+}
+
+/// `verbatim models ...`.
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Put a Whisper model (tiny.en or base) in the models folder.
+    Fetch {
+        /// tiny.en or base.
+        name: String,
+    },
+    /// Convert a CTranslate2 / faster-whisper Whisper model folder to a ggml file.
+    ConvertCt2 {
+        /// The folder holding model.bin and vocabulary.txt.
+        dir: PathBuf,
+        /// The ggml file to write.
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,140 @@
+//! `verbatim ingest`: transcribe files and folders into the store, one line per file, a
+//! progress bar on a terminal, and a non-zero exit when any file failed.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome};
+use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
+use verbatim::store::Store;
+use verbatim::transcribe::{default_threads, TranscribeOptions};
+
+use super::Status;
+use crate::cli::IngestArgs;
+
+pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Result<Status> {
+    let config = IngestConfig {
+        model_path: resolve_model(models_dir, &args.model)?,
+        options: TranscribeOptions {
+            language: (args.language != "auto").then(|| args.language.clone()),
+            translate: args.translate,
+            threads: args.threads.unwrap_or_else(default_threads).max(1),
+        },
+        date: args
+            .date
+            .as_deref()
+            .map(|d| parse_iso_date(d).with_context(|| format!("--date {d:?} is not YYYY-MM-DD")))
+            .transpose()?,
+    };
+    let mut store = Store::open(store_dir)
+        .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
+    let mut ingester = Ingester::new(&mut store, config);
+    let (mut added, mut present, mut skipped, mut failed) = (0, 0, 0, 0);
+    for input in collect_inputs(&args.paths) {
+        let path = match input {
+            Input::File(path) => path,
+            Input::Skipped(path, reason) => {
+                println!("skipped  {}: {reason}", path.display());
+                skipped += 1;
+                continue;
+            }
+            Input::Failed(_, error) => {
+                eprintln!("failed   {error}");
+                failed += 1;
+                continue;
+            }
+        };
+        let bar = progress_bar(&path);
+        let reporter = bar.clone();
+        let outcome = ingester.ingest_file(&path, move |percent| {
+            reporter.set_position(percent.clamp(0, 100) as u64)
+        });
+        bar.finish_and_clear();
+        match outcome? {
+            Ok(Outcome::Added(recording)) => {
+                println!("added    {}", describe(&recording));
+                added += 1;
+            }
+            Ok(Outcome::AlreadyPresent(existing)) => {
+                println!(
+                    "present  {}: already stored as {:?} (sha256:{}), nothing to do",
+                    path.display(),
+                    existing.name,
+                    existing.short_hash()
+                );
+                present += 1;
+            }
+            Err(error) => {
+                eprintln!("failed   {error}");
+                failed += 1;
+            }
+        }
+    }
+    println!(
+        "{added} added, {present} already present, {skipped} skipped, {failed} failed; store {}",
+        store_dir.display()
+    );
+    Ok(if failed > 0 {
+        Status::Partial
+    } else {
+        Status::Success
+    })
+}
+
+fn describe(r: &Recording) -> String {
+    let date = match (r.recording_date, r.date_source) {
+        (Some(date), DateSource::Argument) => format!("{date} (--date)"),
+        (Some(date), DateSource::FileName) => format!("{date} (file name)"),
+        (Some(date), DateSource::ContainerTag) => format!("{date} (container tag)"),
+        _ => "date unknown".to_string(),
+    };
+    let truncated = if r.audio.truncated {
+        "  WARNING: source truncated, decoded what was there"
+    } else {
+        ""
+    };
+    format!(
+        "{}  sha256:{}  {}  {}  {} segments{truncated}",
+        r.name,
+        r.short_hash(),
+        hms(r.duration_ms),
+        date,
+        r.segment_count
+    )
+}
+
+fn progress_bar(path: &Path) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(100);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:.bold} [{bar:30}] {pos:>3}% {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+    );
+    bar
+}
+
+/// A model name (`tiny.en`) in the models folder, or a path to a ggml file.
+pub fn resolve_model(models_dir: &Path, model: &str) -> anyhow::Result<PathBuf> {
+    let as_path = Path::new(model);
+    let path = if model.ends_with(".bin") || as_path.components().count() > 1 {
+        as_path.to_path_buf()
+    } else {
+        models_dir.join(format!("ggml-{model}.bin"))
+    };
+    if !path.exists() {
+        anyhow::bail!(
+            "model {model:?} not found at {} (run `verbatim models fetch {model}`, or pass --model PATH)",
+            path.display()
+        );
+    }
+    Ok(path)
+}

@@ -1,0 +1,45 @@
+//! `verbatim list`: the recordings in the store with their provenance.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use verbatim::model::hms;
+
+use super::transcript::open_existing;
+use super::{print, Status};
+use crate::cli::ListArgs;
+
+pub fn run(store_dir: &Path, args: ListArgs) -> anyhow::Result<Status> {
+    let store = open_existing(store_dir)?;
+    let recordings = store.recordings();
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(recordings)? + "\n",
+        "table" => {
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "{:<12}  {:<10}  {:>8}  {:>8}  {:<8}  name",
+                "sha256", "date", "duration", "segments", "model"
+            );
+            for r in recordings {
+                let date = r
+                    .recording_date
+                    .map_or_else(|| "unknown".to_string(), |d| d.to_string());
+                let _ = writeln!(
+                    out,
+                    "{:<12}  {:<10}  {:>8}  {:>8}  {:<8}  {}",
+                    r.short_hash(),
+                    date,
+                    hms(r.duration_ms),
+                    r.segment_count,
+                    r.model.name,
+                    r.name
+                );
+            }
+            out
+        }
+        other => anyhow::bail!("unknown list format {other:?} (table, json)"),
+    };
+    print(&text)?;
+    Ok(Status::Success)
+}

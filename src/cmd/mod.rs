@@ -1,0 +1,60 @@
+//! One module per subcommand: each turns its clap arguments into a library configuration, calls
+//! the library, and prints. Nothing else in the crate knows about the command line.
+
+mod ingest;
+mod list;
+mod models;
+mod transcript;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything worked.
+    Success,
+    /// Some inputs failed while others worked (or nothing matched).
+    Partial,
+    /// The command could not do its work.
+    Error,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        match status {
+            Status::Success => ExitCode::SUCCESS,
+            Status::Partial => ExitCode::from(1),
+            Status::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&cli.store, &cli.models_dir, args),
+        Command::Transcript(args) => transcript::run(&cli.store, args),
+        Command::List(args) => list::run(&cli.store, args),
+        Command::Models { command } => models::run(&cli.models_dir, command),
+    }
+}
+
+/// True when the error is stdout closing under us (`verbatim ... | head`): not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes to stdout, turning a closed pipe into an error that `main` treats as success.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! `verbatim models`: fetch a known model, or convert a CTranslate2 model folder.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use verbatim::transcribe::convert::convert_ct2_to_ggml;
+use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
+
+use super::Status;
+use crate::cli::ModelsCommand;
+
+pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> {
+    match command {
+        ModelsCommand::Fetch { name } => {
+            let model: KnownModel = name
+                .parse()
+                .map_err(|_| anyhow!("unknown model {name:?}; known: tiny.en, base"))?;
+            let fetched = fetch(model, models_dir)
+                .with_context(|| format!("fetching {name} into {}", models_dir.display()))?;
+            let verb = if fetched.already_present {
+                "present"
+            } else {
+                "fetched"
+            };
+            println!(
+                "{verb}  {}  sha256:{}",
+                fetched.path.display(),
+                fetched.sha256
+            );
+        }
+        ModelsCommand::ConvertCt2 { dir, out } => {
+            let report = convert_ct2_to_ggml(&dir, &out)
+                .with_context(|| format!("converting {}", dir.display()))?;
+            println!(
+                "wrote  {}  {} bytes, {} tensors, {} tokens, {}  sha256:{}",
+                report.output.display(),
+                report.bytes,
+                report.tensors,
+                report.n_vocab,
+                if report.multilingual {
+                    "multilingual"
+                } else {
+                    "English-only"
+                },
+                sha256_file(&report.output)?
+            );
+        }
+    }
+    Ok(Status::Success)
+}

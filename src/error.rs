@@ -1,0 +1,118 @@
+//! The library's error type: every failure names the file (or item) and the problem, so that
+//! a batch can report it on one line and carry on.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The input file has no bytes at all.
+    #[error("{path}: empty file (0 bytes)")]
+    EmptyFile {
+        /// The file involved.
+        path: PathBuf,
+    },
+    /// The file is not audio in any container verbatim can read.
+    #[error("{path}: not a recognised audio file ({reason})")]
+    NotAudio {
+        /// The file involved.
+        path: PathBuf,
+        /// What the probe said.
+        reason: String,
+    },
+    /// The container holds audio in a codec verbatim cannot decode.
+    #[error("{path}: unsupported codec ({codec})")]
+    UnsupportedCodec {
+        /// The file involved.
+        path: PathBuf,
+        /// The codec's name or id.
+        codec: String,
+    },
+    /// Decoding failed part-way through.
+    #[error("{path}: decoding failed: {reason}")]
+    Decode {
+        /// The file involved.
+        path: PathBuf,
+        /// What went wrong, with the position where known.
+        reason: String,
+    },
+    /// The audio is too short to hold speech.
+    #[error("{path}: audio too short ({duration_ms} ms; at least {minimum_ms} ms needed)")]
+    TooShort {
+        /// The file involved.
+        path: PathBuf,
+        /// Its decoded duration.
+        duration_ms: u64,
+        /// The minimum accepted.
+        minimum_ms: u64,
+    },
+    /// A model file is missing, corrupt or of the wrong kind.
+    #[error("model {path}: {reason}")]
+    Model {
+        /// The model file or directory.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Whisper itself reported a failure.
+    #[error("transcribing {path}: {reason}")]
+    Transcribe {
+        /// The recording being transcribed.
+        path: PathBuf,
+        /// Whisper's error.
+        reason: String,
+    },
+    /// A stored file (manifest, transcript) cannot be parsed.
+    #[error("{path}: corrupt store file: {reason}")]
+    CorruptStore {
+        /// The store file.
+        path: PathBuf,
+        /// The parser's message.
+        reason: String,
+    },
+    /// A malformed input (transcript, rules, date...) with the line where it went wrong.
+    #[error("{path}:{line}: {reason}")]
+    Malformed {
+        /// The input file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No recording matches the given name, stem or hash prefix.
+    #[error("no recording matches {0:?} (see `verbatim list`)")]
+    UnknownRecording(String),
+    /// Several recordings match; the user must pick one by hash prefix.
+    #[error("{name:?} matches {} recordings: {}; name one by its hash prefix", candidates.len(), candidates.join(", "))]
+    AmbiguousRecording {
+        /// What the user asked for.
+        name: String,
+        /// `sha256-prefix name` of each match.
+        candidates: Vec<String>,
+    },
+    /// An invalid argument or setting.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

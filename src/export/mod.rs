@@ -1,0 +1,6 @@
+//! Rendering stored evidence for people and tools. Each renderer is a pure function of the
+//! stored data, so the same bytes come out every time.
+
+mod transcript;
+
+pub use transcript::{render_transcript, TranscriptFormat};

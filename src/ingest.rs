@@ -1,0 +1,277 @@
+//! The ingest pipeline: hash, decode, transcribe, store. One file's failure is reported and the
+//! batch carries on; a recording reaches the store whole or not at all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+use time::{Date, OffsetDateTime};
+
+use crate::audio::{self, DecodedAudio};
+use crate::error::{Error, Result};
+use crate::model::{parse_iso_date, DateSource, Recording, Transcript};
+use crate::store::{Added, Store};
+use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel};
+
+/// What an ingest run needs besides the files.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// The ggml model file.
+    pub model_path: PathBuf,
+    /// Transcription options.
+    pub options: TranscribeOptions,
+    /// A recording date given by the user, overriding every other source.
+    pub date: Option<Date>,
+}
+
+/// One input, as found on the command line or in a folder.
+#[derive(Debug)]
+pub enum Input {
+    /// A file to ingest.
+    File(PathBuf),
+    /// A file passed over, with the reason (a folder's non-audio file).
+    Skipped(PathBuf, String),
+    /// An input that cannot be ingested at all (missing path, empty folder).
+    Failed(PathBuf, Error),
+}
+
+/// What happened to one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Transcribed and stored.
+    Added(Box<Recording>),
+    /// These bytes were stored already; nothing changed.
+    AlreadyPresent(Box<Recording>),
+}
+
+/// Expands paths into inputs: files as given (whatever their extension), folders walked in
+/// name order for files with an audio extension.
+pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        match fs::metadata(path) {
+            Err(e) => inputs.push(Input::Failed(path.clone(), Error::io(path, e))),
+            Ok(meta) if meta.is_dir() => {
+                let before = inputs.len();
+                walk(path, &mut inputs);
+                let found = inputs[before..].iter().any(|i| matches!(i, Input::File(_)));
+                if !found {
+                    inputs.push(Input::Failed(
+                        path.clone(),
+                        Error::Invalid(format!(
+                            "{}: no audio files in this folder",
+                            path.display()
+                        )),
+                    ));
+                }
+            }
+            Ok(_) => inputs.push(Input::File(path.clone())),
+        }
+    }
+    inputs
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>) {
+    let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            inputs.push(Input::Failed(dir.to_path_buf(), Error::io(dir, e)));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, inputs);
+        } else if audio::has_audio_extension(&path) {
+            inputs.push(Input::File(path));
+        } else {
+            inputs.push(Input::Skipped(path, "not an audio file extension".into()));
+        }
+    }
+}
+
+/// Ingests files into a store, loading the model only when a file needs transcribing.
+pub struct Ingester<'a> {
+    store: &'a mut Store,
+    config: IngestConfig,
+    model: Option<WhisperModel>,
+}
+
+impl<'a> Ingester<'a> {
+    /// An ingester writing into `store`.
+    pub fn new(store: &'a mut Store, config: IngestConfig) -> Self {
+        Self {
+            store,
+            config,
+            model: None,
+        }
+    }
+
+    /// Ingests one file. `Ok(Err(_))` is this file's failure (the batch goes on); `Err(_)` is
+    /// fatal for the batch (the model cannot be loaded, the store cannot be written).
+    pub fn ingest_file(
+        &mut self,
+        path: &Path,
+        progress: impl FnMut(i32) + 'static,
+    ) -> Result<Result<Outcome>> {
+        let size_bytes = match fs::metadata(path) {
+            Ok(meta) => meta.len(),
+            Err(e) => return Ok(Err(Error::io(path, e))),
+        };
+        if size_bytes == 0 {
+            return Ok(Err(Error::EmptyFile { path: path.into() }));
+        }
+        let sha256 = match sha256_file(path) {
+            Ok(hash) => hash,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(existing) = self.store.find_by_sha256(&sha256) {
+            return Ok(Ok(Outcome::AlreadyPresent(Box::new(existing.clone()))));
+        }
+        let decoded = match audio::decode_file(path) {
+            Ok(decoded) => decoded,
+            Err(e) => return Ok(Err(e)),
+        };
+        if self.model.is_none() {
+            self.model = Some(WhisperModel::load(&self.config.model_path)?);
+        }
+        let model = self.model.as_ref().expect("model was just loaded");
+        let transcription =
+            match model.transcribe(path, &decoded.samples, &self.config.options, progress) {
+                Ok(t) => t,
+                Err(e @ Error::Invalid(_)) => return Err(e),
+                Err(e) => return Ok(Err(e)),
+            };
+        let (recording_date, date_source) = recording_date(self.config.date, path, &decoded);
+        let recording = Recording {
+            name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            source_path: path.display().to_string(),
+            size_bytes,
+            sha256: sha256.clone(),
+            recording_date,
+            date_source,
+            duration_ms: decoded.duration_ms(),
+            settings: model.settings(&self.config.options, &resampler_name(&decoded)),
+            audio: decoded.source,
+            model: model.info().clone(),
+            verbatim_version: crate::VERSION.into(),
+            ingested_at: OffsetDateTime::now_utc(),
+            segment_count: transcription.segments.len(),
+        };
+        let transcript = Transcript {
+            sha256,
+            language: transcription.language,
+            segments: transcription.segments,
+        };
+        match self.store.add(recording.clone(), &transcript)? {
+            Added::New => Ok(Ok(Outcome::Added(Box::new(recording)))),
+            Added::AlreadyPresent(existing) => Ok(Ok(Outcome::AlreadyPresent(existing))),
+        }
+    }
+}
+
+fn resampler_name(decoded: &DecodedAudio) -> String {
+    if decoded.source.sample_rate == audio::WHISPER_SAMPLE_RATE {
+        "none (16 kHz source), channels averaged".into()
+    } else {
+        format!(
+            "rubato FftFixedIn {} Hz -> 16000 Hz, channels averaged",
+            decoded.source.sample_rate
+        )
+    }
+}
+
+/// The recording date and its source: `--date`, else an ISO date in the file name, else the
+/// container's date tag, else unknown. Never the file's modification time.
+pub fn recording_date(
+    argument: Option<Date>,
+    path: &Path,
+    decoded: &DecodedAudio,
+) -> (Option<Date>, DateSource) {
+    if let Some(date) = argument {
+        return (Some(date), DateSource::Argument);
+    }
+    if let Some(date) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(date_in_name)
+    {
+        return (Some(date), DateSource::FileName);
+    }
+    if let Some(date) = decoded.tagged_date {
+        return (Some(date), DateSource::ContainerTag);
+    }
+    (None, DateSource::Unknown)
+}
+
+/// The first valid `YYYY-MM-DD` in a file name.
+pub fn date_in_name(name: &str) -> Option<Date> {
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    let iso = ISO
+        .get_or_init(|| Regex::new(r"(?:^|\D)(\d{4}-\d{2}-\d{2})(?:\D|$)").expect("valid regex"));
+    iso.captures_iter(name)
+        .find_map(|c| parse_iso_date(c.get(1)?.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_in_file_names() {
+        assert_eq!(
+            date_in_name("2021-09-14 security standup.wav"),
+            Some(date!(2021 - 09 - 14))
+        );
+        assert_eq!(
+            date_in_name("interview 2021-12-02.m4a"),
+            Some(date!(2021 - 12 - 02))
+        );
+        assert_eq!(
+            date_in_name("call_2022-01-11_final.ogg"),
+            Some(date!(2022 - 01 - 11))
+        );
+        assert_eq!(date_in_name("2021-13-45 bad.wav"), None);
+        assert_eq!(date_in_name("12021-09-14.wav"), None);
+        assert_eq!(date_in_name("board call.ogg"), None);
+    }
+
+    #[test]
+    fn missing_paths_and_empty_folders_fail_and_other_files_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.wav"), b"x").unwrap();
+        fs::write(dir.path().join("notes.txt"), b"x").unwrap();
+        fs::write(dir.path().join(".hidden.wav"), b"x").unwrap();
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        let missing = dir.path().join("missing.mp3");
+        let inputs = collect_inputs(&[dir.path().to_path_buf(), missing.clone()]);
+        let summary: Vec<String> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File(p) => format!("file {}", p.file_name().unwrap().to_string_lossy()),
+                Input::Skipped(p, _) => {
+                    format!("skip {}", p.file_name().unwrap().to_string_lossy())
+                }
+                Input::Failed(p, _) => format!("fail {}", p.file_name().unwrap().to_string_lossy()),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            ["file a.wav", "skip notes.txt", "fail missing.mp3"]
+        );
+    }
+}

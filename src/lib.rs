@@ -1,0 +1,29 @@
+//! verbatim: an offline transcript evidence analyzer.
+//!
+//! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
+//! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
+//! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]).
+//! [`ingest`] wires those stages together; the `verbatim` binary is a thin shell around it.
+//!
+//! ```no_run
+//! use verbatim::store::Store;
+//! let store = Store::open(".verbatim".as_ref())?;
+//! for recording in store.recordings() {
+//!     println!("{} {}", recording.short_hash(), recording.name);
+//! }
+//! # Ok::<(), verbatim::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod audio;
+pub mod error;
+pub mod export;
+pub mod ingest;
+pub mod model;
+pub mod store;
+pub mod transcribe;
+
+pub use error::{Error, Result};
+
+/// The version recorded in every manifest entry.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

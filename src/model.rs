@@ -1,0 +1,187 @@
+//! The data verbatim keeps: recordings with their provenance, transcripts made of segments and
+//! words. These types are what the store writes as JSON, so field names are a stable contract.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// One word as Whisper heard it, with its own timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    /// The word as written, with its punctuation, without surrounding spaces.
+    pub text: String,
+    /// Start, in milliseconds from the beginning of the recording.
+    pub start_ms: u64,
+    /// End, in milliseconds from the beginning of the recording.
+    pub end_ms: u64,
+    /// Mean probability of the word's tokens (0..1).
+    pub probability: f32,
+}
+
+/// A stretch of speech: Whisper's segment, or a cue of an imported transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Position in the transcript, from 0.
+    pub index: usize,
+    /// Start, in milliseconds from the beginning of the recording.
+    pub start_ms: u64,
+    /// End, in milliseconds from the beginning of the recording.
+    pub end_ms: u64,
+    /// The text, trimmed.
+    pub text: String,
+    /// The speaker's label, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// The words with their timings (empty for imported cues without word timing).
+    #[serde(default)]
+    pub words: Vec<Word>,
+    /// Whisper's probability that the segment holds no speech.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_speech_probability: Option<f32>,
+}
+
+/// A whole transcript of one recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    /// SHA-256 (hex) of the source file this transcript is of.
+    pub sha256: String,
+    /// The language spoken (ISO 639-1), as detected or given.
+    pub language: String,
+    /// The segments in time order.
+    pub segments: Vec<Segment>,
+}
+
+/// Where a recording's date came from, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// Given on the command line (`--date`).
+    Argument,
+    /// An ISO date (YYYY-MM-DD) in the file name.
+    FileName,
+    /// The container's creation-date tag.
+    ContainerTag,
+    /// No date could be found; never guessed from the file's mtime.
+    Unknown,
+}
+
+/// The Whisper model a transcript was made with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// The model's name (`tiny.en`, `base`, or the file stem).
+    pub name: String,
+    /// SHA-256 (hex) of the ggml model file.
+    pub sha256: String,
+}
+
+/// How the audio was decoded, as found in the source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceAudio {
+    /// The codec, as symphonia names it.
+    pub codec: String,
+    /// The source's sample rate in Hz.
+    pub sample_rate: u32,
+    /// The source's channel count.
+    pub channels: u16,
+    /// True when the stream ended early (a truncated file); what was decoded is kept.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// The settings a transcript was made with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TranscribeSettings {
+    /// Language asked for (`auto` to detect).
+    pub language: String,
+    /// Whether speech was translated to English.
+    pub translate: bool,
+    /// Threads Whisper used.
+    pub threads: usize,
+    /// Decoding strategy, e.g. `greedy`.
+    pub strategy: String,
+    /// The sample rate fed to Whisper (always 16000) and the resampler used.
+    pub resampler: String,
+}
+
+/// One recording in the evidence store, with everything needed to cite it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// The file name the recording was ingested under (e.g. `2021-09-14 standup.wav`).
+    pub name: String,
+    /// The path it was read from, as given.
+    pub source_path: String,
+    /// Size of the source in bytes.
+    pub size_bytes: u64,
+    /// SHA-256 (hex) of the source file's bytes: the recording's identity.
+    pub sha256: String,
+    /// The recording date, where known.
+    #[serde(with = "iso_date::option")]
+    pub recording_date: Option<Date>,
+    /// Where the recording date came from.
+    pub date_source: DateSource,
+    /// Duration of the decoded audio in milliseconds.
+    pub duration_ms: u64,
+    /// How the source's audio was laid out.
+    pub audio: SourceAudio,
+    /// The model used.
+    pub model: ModelInfo,
+    /// The transcription settings.
+    pub settings: TranscribeSettings,
+    /// The verbatim version that ingested it.
+    pub verbatim_version: String,
+    /// When it was ingested (UTC).
+    #[serde(with = "time::serde::rfc3339")]
+    pub ingested_at: OffsetDateTime,
+    /// Number of segments in the stored transcript.
+    pub segment_count: usize,
+}
+
+impl Recording {
+    /// The first 12 hex digits of the source hash, enough to name a recording.
+    pub fn short_hash(&self) -> &str {
+        &self.sha256[..self.sha256.len().min(12)]
+    }
+
+    /// The file name without its extension.
+    pub fn stem(&self) -> &str {
+        std::path::Path::new(&self.name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(&self.name)
+    }
+}
+
+/// Formats milliseconds as `hh:mm:ss`.
+pub fn hms(ms: u64) -> String {
+    let secs = ms / 1000;
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Parses `YYYY-MM-DD` into a date.
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, format).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hms_formats_hours_minutes_seconds() {
+        assert_eq!(hms(0), "00:00:00");
+        assert_eq!(hms(83_999), "00:01:23");
+        assert_eq!(hms(36_000_000 + 61_000), "10:01:01");
+    }
+
+    #[test]
+    fn iso_dates_parse_and_reject_nonsense() {
+        assert_eq!(
+            parse_iso_date("2021-09-14"),
+            Some(time::macros::date!(2021 - 09 - 14))
+        );
+        assert_eq!(parse_iso_date("2021-13-01"), None);
+        assert_eq!(parse_iso_date("14/09/2021"), None);
+    }
+}

@@ -1,0 +1,326 @@
+//! The evidence store on disk: a manifest of recordings with their provenance and one JSON
+//! transcript per recording, named by the source's SHA-256.
+//!
+//! ```text
+//! .verbatim/
+//!   manifest.json             {"format_version": 1, "recordings": [Recording, ...]}
+//!   transcripts/<sha256>.json Transcript
+//!   lock                      held while a writer changes the store
+//! ```
+//! Every write goes to a temporary file in the same folder, is synced, then renamed over the
+//! target, so a crash leaves either the old file or the new one. A transcript is written before
+//! the manifest names it: a recording is in the store once, and only once, the manifest says so.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{Recording, Transcript};
+
+const MANIFEST: &str = "manifest.json";
+const TRANSCRIPTS: &str = "transcripts";
+const LOCK: &str = "lock";
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    format_version: u32,
+    recordings: Vec<Recording>,
+}
+
+/// An opened evidence store.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    manifest: Manifest,
+}
+
+/// The outcome of [`Store::add`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Added {
+    /// The recording is now in the store.
+    New,
+    /// The same bytes were already stored (perhaps by another process meanwhile).
+    AlreadyPresent(Box<Recording>),
+}
+
+impl Store {
+    /// Opens the store at `root`, creating it if it does not exist. A manifest that cannot be
+    /// parsed is an error: it is never overwritten.
+    pub fn open(root: &Path) -> Result<Store> {
+        fs::create_dir_all(root.join(TRANSCRIPTS)).map_err(|e| Error::io(root, e))?;
+        let manifest = read_manifest(root)?;
+        Ok(Store {
+            root: root.to_path_buf(),
+            manifest,
+        })
+    }
+
+    /// The store's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every stored recording, in the order they were added.
+    pub fn recordings(&self) -> &[Recording] {
+        &self.manifest.recordings
+    }
+
+    /// The recording whose source has this SHA-256, if stored.
+    pub fn find_by_sha256(&self, sha256: &str) -> Option<&Recording> {
+        self.manifest.recordings.iter().find(|r| r.sha256 == sha256)
+    }
+
+    /// Finds one recording by file name, stem (name without extension), or a prefix of its
+    /// SHA-256 (at least 4 hex digits, optionally written `sha256:...`).
+    pub fn resolve(&self, query: &str) -> Result<&Recording> {
+        let wanted = query.trim();
+        let hash = wanted
+            .strip_prefix("sha256:")
+            .unwrap_or(wanted)
+            .to_ascii_lowercase();
+        let is_hash_prefix = hash.len() >= 4 && hash.chars().all(|c| c.is_ascii_hexdigit());
+        let by_name: Vec<&Recording> = self
+            .manifest
+            .recordings
+            .iter()
+            .filter(|r| r.name == wanted || r.stem() == wanted)
+            .collect();
+        let matches = if by_name.is_empty() && is_hash_prefix {
+            self.manifest
+                .recordings
+                .iter()
+                .filter(|r| r.sha256.starts_with(&hash))
+                .collect()
+        } else {
+            by_name
+        };
+        match matches.as_slice() {
+            [] => Err(Error::UnknownRecording(query.to_string())),
+            [one] => Ok(one),
+            many => Err(Error::AmbiguousRecording {
+                name: query.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|r| format!("{} {}", r.short_hash(), r.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Stores a transcript and its recording. Holds the store's lock, re-reads the manifest so
+    /// that concurrent writers never lose each other's work, writes the transcript, then the
+    /// manifest. Adding bytes already stored changes nothing.
+    pub fn add(&mut self, recording: Recording, transcript: &Transcript) -> Result<Added> {
+        let _lock = self.lock()?;
+        self.manifest = read_manifest(&self.root)?;
+        if let Some(existing) = self.find_by_sha256(&recording.sha256) {
+            return Ok(Added::AlreadyPresent(Box::new(existing.clone())));
+        }
+        let transcript_path = self.transcript_path(&recording.sha256);
+        let json = serde_json::to_vec_pretty(transcript).expect("transcripts always serialize");
+        write_atomic(&transcript_path, &json)?;
+        self.manifest.format_version = FORMAT_VERSION;
+        self.manifest.recordings.push(recording);
+        let json = serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
+        write_atomic(&self.root.join(MANIFEST), &json)?;
+        Ok(Added::New)
+    }
+
+    /// Reads a recording's stored transcript.
+    pub fn transcript(&self, recording: &Recording) -> Result<Transcript> {
+        let path = self.transcript_path(&recording.sha256);
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    fn transcript_path(&self, sha256: &str) -> PathBuf {
+        self.root.join(TRANSCRIPTS).join(format!("{sha256}.json"))
+    }
+
+    fn lock(&self) -> Result<File> {
+        let path = self.root.join(LOCK);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(file)
+    }
+}
+
+fn read_manifest(root: &Path) -> Result<Manifest> {
+    let path = root.join(MANIFEST);
+    match fs::read(&path) {
+        Ok(bytes) => {
+            let manifest: Manifest =
+                serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+            if manifest.format_version > FORMAT_VERSION {
+                return Err(Error::CorruptStore {
+                    path,
+                    reason: format!(
+                        "format version {} is newer than this verbatim understands ({FORMAT_VERSION})",
+                        manifest.format_version
+                    ),
+                });
+            }
+            Ok(manifest)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
+            format_version: FORMAT_VERSION,
+            recordings: Vec::new(),
+        }),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Writes `bytes` to `path` so that readers see the old content or the new, never a mix:
+/// a temporary file beside it is written, synced and renamed over it, then the folder synced.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)?;
+        // Make the rename itself durable.
+        File::open(dir)?.sync_all()
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        Error::io(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DateSource, ModelInfo, SourceAudio, TranscribeSettings};
+
+    fn recording(name: &str, sha256: &str) -> Recording {
+        Recording {
+            name: name.into(),
+            source_path: format!("in/{name}"),
+            size_bytes: 10,
+            sha256: sha256.into(),
+            recording_date: None,
+            date_source: DateSource::Unknown,
+            duration_ms: 1000,
+            audio: SourceAudio {
+                codec: "pcm_s16le".into(),
+                sample_rate: 16000,
+                channels: 1,
+                truncated: false,
+            },
+            model: ModelInfo {
+                name: "tiny.en".into(),
+                sha256: "00".into(),
+            },
+            settings: TranscribeSettings {
+                language: "en".into(),
+                translate: false,
+                threads: 2,
+                strategy: "greedy".into(),
+                resampler: "none".into(),
+            },
+            verbatim_version: crate::VERSION.into(),
+            ingested_at: time::OffsetDateTime::UNIX_EPOCH,
+            segment_count: 0,
+        }
+    }
+
+    fn transcript(sha256: &str) -> Transcript {
+        Transcript {
+            sha256: sha256.into(),
+            language: "en".into(),
+            segments: vec![],
+        }
+    }
+
+    #[test]
+    fn added_recordings_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let rec = recording("2021-09-14 standup.wav", "abcdef0123");
+        assert_eq!(
+            store.add(rec.clone(), &transcript("abcdef0123")).unwrap(),
+            Added::New
+        );
+        let again = store.add(rec.clone(), &transcript("abcdef0123")).unwrap();
+        assert_eq!(again, Added::AlreadyPresent(Box::new(rec.clone())));
+        let reopened = Store::open(dir.path()).unwrap();
+        assert_eq!(reopened.recordings(), std::slice::from_ref(&rec));
+        assert_eq!(reopened.transcript(&rec).unwrap(), transcript("abcdef0123"));
+    }
+
+    #[test]
+    fn resolve_by_name_stem_and_hash_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .add(recording("a call.mp3", "aaaa1111"), &transcript("aaaa1111"))
+            .unwrap();
+        store
+            .add(recording("b.wav", "bbbb2222"), &transcript("bbbb2222"))
+            .unwrap();
+        store
+            .add(recording("b.wav", "bbbb3333"), &transcript("bbbb3333"))
+            .unwrap();
+        assert_eq!(store.resolve("a call.mp3").unwrap().sha256, "aaaa1111");
+        assert_eq!(store.resolve("a call").unwrap().sha256, "aaaa1111");
+        assert_eq!(store.resolve("sha256:AAAA").unwrap().sha256, "aaaa1111");
+        assert_eq!(store.resolve("bbbb3").unwrap().sha256, "bbbb3333");
+        match store.resolve("b") {
+            Err(Error::AmbiguousRecording { candidates, .. }) => assert_eq!(candidates.len(), 2),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(matches!(
+            store.resolve("zzz"),
+            Err(Error::UnknownRecording(_))
+        ));
+        // Too short to be a hash prefix.
+        assert!(matches!(
+            store.resolve("aaa"),
+            Err(Error::UnknownRecording(_))
+        ));
+    }
+
+    #[test]
+    fn corrupt_manifest_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(MANIFEST),
+            b"{\"format_version\": 1, \"recor",
+        )
+        .unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("manifest.json"), "{err}");
+        assert_eq!(
+            fs::read(dir.path().join(MANIFEST)).unwrap(),
+            b"{\"format_version\": 1, \"recor"
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,139 @@
+//! Integration tests: the real `verbatim` binary, the real Whisper model, real audio, in
+//! temporary stores. One module per subcommand; `Workdir` is the shared harness.
+//!
+//! The model comes from `VERBATIM_MODELS` or the repository's `models/` folder; `make test`
+//! fetches it first.
+
+mod ingest;
+mod models;
+mod transcript;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The models folder the tests use.
+pub fn models_dir() -> PathBuf {
+    std::env::var_os("VERBATIM_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("models"))
+}
+
+/// The tiny.en model; a test without it cannot run, so say how to get it.
+pub fn tiny_model() -> PathBuf {
+    let path = models_dir().join("ggml-tiny.en.bin");
+    assert!(
+        path.exists(),
+        "{} is missing: run `make model` (or `verbatim models fetch tiny.en`) first",
+        path.display()
+    );
+    path
+}
+
+/// A temporary folder with its own evidence store.
+#[derive(Debug)]
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    #[allow(clippy::new_without_default)] // needs the model: not a default
+    pub fn new() -> Workdir {
+        tiny_model();
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.path().join("store")
+    }
+
+    /// Runs `verbatim` with this workdir's store and the shared models folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .args(args)
+            .env("VERBATIM_STORE", self.store())
+            .env("VERBATIM_MODELS", models_dir())
+            // Tests run in parallel: one Whisper thread each keeps the cores from contending.
+            .env("VERBATIM_THREADS", "1")
+            .current_dir(self.path())
+            .output()
+            .expect("the verbatim binary runs");
+        Run { output }
+    }
+
+    /// Copies a file into the workdir under a new name and returns its path.
+    pub fn copy(&self, from: &Path, name: &str) -> PathBuf {
+        let to = self.path().join(name);
+        std::fs::copy(from, &to).expect("copy fixture");
+        to
+    }
+
+    /// The parsed manifest.
+    pub fn manifest(&self) -> Value {
+        let bytes = std::fs::read(self.store().join("manifest.json")).expect("manifest exists");
+        serde_json::from_slice(&bytes).expect("manifest parses")
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    /// Asserts success and returns stdout.
+    pub fn ok(&self) -> String {
+        assert_eq!(
+            self.code(),
+            0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self.stdout()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.ok()).expect("stdout is JSON")
+    }
+}
+
+/// Lower-case words without punctuation, for comparing spoken text.
+pub fn normalize_words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'')
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// SHA-256 hex of a file.
+pub fn sha256_of(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).expect("readable");
+    format!("{:x}", Sha256::digest(bytes))
+}
