@@ -11,17 +11,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use serde_json::{json, Value};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+#[path = "../tests/support/long_recording.rs"]
+mod long_recording;
+#[path = "../tests/support/score.rs"]
+mod score;
 
 const TEN_MINUTES_MS: u64 = 600_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("bare") {
+        let out = args.get(5).map(PathBuf::from);
         bare(
             Path::new(&args[2]),
             Path::new(&args[3]),
             args[4].parse().unwrap(),
+            out.as_deref(),
         );
         return;
     }
@@ -102,7 +110,91 @@ fn run() -> anyhow::Result<()> {
             ingest_wall / bare_wall
         );
     }
+    long_meeting(&root, &out, &model, &verbatim, threads)
+}
+
+/// The long-recording comparison: the corpus joined with 60 s silences (over 20 minutes),
+/// bare whisper-rs against verbatim, scored against the shifted ground truth.
+fn long_meeting(
+    root: &Path,
+    out: &Path,
+    model: &Path,
+    verbatim: &Path,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let wav = out.join("long-meeting.wav");
+    let truth = long_recording::build(root, &wav);
+    let lines = truth["lines"].as_array().unwrap();
+    let audio_s = truth["duration_ms"].as_f64().unwrap() / 1000.0;
+    println!();
+    println!(
+        "long meeting: {:.1} min ({} lines, {} silences of 60 s), tiny.en, {threads} threads",
+        audio_s / 60.0,
+        lines.len(),
+        truth["silences"].as_array().unwrap().len()
+    );
+    println!("| run | wall | RTF | peak RSS | lines dropped | start within 1.0 s | median first-word error | words inside silences | word recall |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let bare_json = out.join("long-bare.json");
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg("bare")
+        .arg(model)
+        .arg(&wav)
+        .arg(threads.to_string())
+        .arg(&bare_json);
+    let (wall, rss) = measure(command)?;
+    let doc: Value = serde_json::from_slice(&std::fs::read(&bare_json)?)?;
+    report_long("bare whisper-rs", wall, audio_s, rss, &doc, &truth);
+
+    let store = out.join("store-long");
+    let _ = std::fs::remove_dir_all(&store);
+    let mut command = Command::new(verbatim);
+    command
+        .arg("--store")
+        .arg(&store)
+        .arg("--models-dir")
+        .arg(root.join("models"))
+        .arg("ingest")
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg(&wav);
+    let (wall, rss) = measure(command)?;
+    let output = Command::new(verbatim)
+        .arg("--store")
+        .arg(&store)
+        .args(["transcript", "long-meeting", "--format", "json"])
+        .output()?;
+    let doc: Value = serde_json::from_slice(&output.stdout)?;
+    report_long("verbatim ingest", wall, audio_s, rss, &doc, &truth);
     Ok(())
+}
+
+fn report_long(label: &str, wall: f64, audio_s: f64, rss_kib: u64, doc: &Value, truth: &Value) {
+    let result = score::score(doc, truth["lines"].as_array().unwrap());
+    let heard = score::heard_words(doc);
+    let in_silence = truth["silences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let (from, to) = (s[0].as_u64().unwrap(), s[1].as_u64().unwrap());
+            heard
+                .iter()
+                .filter(|w| w.1 > from + 500 && w.1 < to - 500)
+                .count()
+        })
+        .sum::<usize>();
+    println!(
+        "| {label} | {wall:.1} s | {:.3} | {} MiB | {} of {} | {:.1}% | {} ms | {in_silence} | {:.3} |",
+        wall / audio_s,
+        rss_kib / 1024,
+        result.dropped.len(),
+        result.lines,
+        100.0 * result.on_time_share(),
+        result.median_first_word_error_ms(),
+        result.word_recall()
+    );
 }
 
 /// Runs a command, returning its wall time in seconds and its peak RSS in KiB.
@@ -123,8 +215,10 @@ fn measure(mut command: Command) -> anyhow::Result<(f64, u64)> {
     Ok((wall, usage.ru_maxrss as u64))
 }
 
-/// Bare whisper-rs: decode to 16 kHz (the same decoder), then one `full` call.
-fn bare(model: &Path, file: &Path, threads: usize) {
+/// Bare whisper-rs: decode to 16 kHz (the same decoder), then one `full` call with greedy
+/// decoding and token timestamps. With `out`, writes the words in the shape of
+/// `verbatim transcript --format json` so the same scoring applies.
+fn bare(model: &Path, file: &Path, threads: usize, out: Option<&Path>) {
     let audio = verbatim::audio::decode_file(file).expect("decodable");
     whisper_rs::install_logging_hooks();
     let context = WhisperContext::new_with_params(
@@ -136,15 +230,34 @@ fn bare(model: &Path, file: &Path, threads: usize) {
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(threads as i32);
     params.set_language(Some("en"));
+    params.set_token_timestamps(true);
     params.set_print_progress(false);
     params.set_print_realtime(false);
     params.set_print_timestamps(false);
     state.full(params, &audio.samples).expect("transcribes");
-    let text: String = state
+    let eot = context.token_eot();
+    let segments: Vec<Value> = state
         .as_iter()
-        .map(|s| s.to_str_lossy().unwrap_or_default().into_owned())
+        .map(|segment| {
+            let words: Vec<Value> = (0..segment.n_tokens())
+                .filter_map(|i| segment.get_token(i))
+                .filter(|t| t.token_id() < eot)
+                .map(|t| {
+                    let data = t.token_data();
+                    json!({
+                        "text": t.to_str_lossy().unwrap_or_default(),
+                        "start_ms": data.t0.max(0) * 10,
+                        "end_ms": data.t1.max(0) * 10,
+                    })
+                })
+                .collect();
+            json!({"text": segment.to_str_lossy().unwrap_or_default(), "words": words})
+        })
         .collect();
-    std::hint::black_box(text);
+    if let Some(out) = out {
+        let doc = json!({"transcript": {"segments": segments}});
+        std::fs::write(out, serde_json::to_vec(&doc).unwrap()).expect("writable");
+    }
 }
 
 /// Joins the corpus recordings (16 kHz mono, 1 s apart) until there are ten minutes.

@@ -65,6 +65,14 @@ pub struct IngestArgs {
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides names and tags.
     #[arg(long)]
     pub date: Option<String>,
+    /// Give Whisper the whole recording instead of only the speech the voice detector finds.
+    #[arg(long)]
+    pub no_vad: bool,
+    /// Where word start times come from: `blend` (midpoint of Whisper's token timestamp and
+    /// its DTW alignment time), `dtw`, or `tokens`. DTW needs a model with an alignment-heads
+    /// preset (tiny, base, small, medium); others use token timestamps.
+    #[arg(long, default_value = "blend", value_parser = ["blend", "dtw", "tokens"])]
+    pub word_times: String,
 }
 
 /// `verbatim transcript`.

@@ -3,16 +3,18 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use regex::Regex;
 use time::{Date, OffsetDateTime};
 
+use crate::audio::vad::VadConfig;
 use crate::audio::{self, DecodedAudio};
 use crate::error::{Error, Result};
 use crate::model::{parse_iso_date, DateSource, Recording, Transcript};
 use crate::store::{Added, Store};
-use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel};
+use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
 
 /// What an ingest run needs besides the files.
 #[derive(Debug, Clone)]
@@ -23,6 +25,10 @@ pub struct IngestConfig {
     pub options: TranscribeOptions,
     /// A recording date given by the user, overriding every other source.
     pub date: Option<Date>,
+    /// Voice activity detection settings; `None` gives Whisper the whole recording.
+    pub vad: Option<VadConfig>,
+    /// Where word start times come from.
+    pub word_times: WordTimes,
 }
 
 /// One input, as found on the command line or in a folder.
@@ -121,7 +127,7 @@ impl<'a> Ingester<'a> {
     pub fn ingest_file(
         &mut self,
         path: &Path,
-        progress: impl FnMut(i32) + 'static,
+        progress: Rc<dyn Fn(i32)>,
     ) -> Result<Result<Outcome>> {
         let size_bytes = match fs::metadata(path) {
             Ok(meta) => meta.len(),
@@ -142,15 +148,31 @@ impl<'a> Ingester<'a> {
             Err(e) => return Ok(Err(e)),
         };
         if self.model.is_none() {
-            self.model = Some(WhisperModel::load(&self.config.model_path)?);
+            self.model = Some(WhisperModel::load_with(
+                &self.config.model_path,
+                self.config.word_times,
+            )?);
         }
         let model = self.model.as_ref().expect("model was just loaded");
-        let transcription =
-            match model.transcribe(path, &decoded.samples, &self.config.options, progress) {
-                Ok(t) => t,
-                Err(e @ Error::Invalid(_)) => return Err(e),
-                Err(e) => return Ok(Err(e)),
-            };
+        let speech = self
+            .config
+            .vad
+            .map(|vad| audio::vad::speech_spans(&decoded.samples, &vad));
+        let transcription = match model.transcribe(
+            path,
+            &decoded.samples,
+            speech.as_deref(),
+            &self.config.options,
+            progress,
+        ) {
+            Ok(t) => t,
+            Err(e @ Error::Invalid(_)) => return Err(e),
+            Err(e) => return Ok(Err(e)),
+        };
+        let vad = self
+            .config
+            .vad
+            .map_or_else(|| "off".to_string(), |v| v.describe());
         let (recording_date, date_source) = recording_date(self.config.date, path, &decoded);
         let recording = Recording {
             name: path.file_name().map_or_else(
@@ -163,7 +185,7 @@ impl<'a> Ingester<'a> {
             recording_date,
             date_source,
             duration_ms: decoded.duration_ms(),
-            settings: model.settings(&self.config.options, &resampler_name(&decoded)),
+            settings: model.settings(&self.config.options, &resampler_name(&decoded), &vad),
             audio: decoded.source,
             model: model.info().clone(),
             verbatim_version: crate::VERSION.into(),

@@ -19,6 +19,42 @@ pub struct Word {
     pub probability: f32,
 }
 
+/// A stretch of time in a recording, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Start, in milliseconds from the beginning of the recording.
+    pub start_ms: u64,
+    /// End, in milliseconds from the beginning of the recording.
+    pub end_ms: u64,
+}
+
+impl Span {
+    /// Length in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        self.end_ms.saturating_sub(self.start_ms)
+    }
+
+    /// Milliseconds shared with another span.
+    pub fn overlap_ms(&self, other: &Span) -> u64 {
+        self.end_ms
+            .min(other.end_ms)
+            .saturating_sub(self.start_ms.max(other.start_ms))
+    }
+}
+
+/// Why a segment must not be cited as speech as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentFlag {
+    /// Speech was detected here but Whisper gave no words, even on retry: the text is a
+    /// placeholder (`[unintelligible 00:41:10-00:41:16]`) so readers know audio is there.
+    Gap,
+    /// The text repeats itself like a Whisper hallucination loop; kept for review only.
+    Repetition,
+    /// Whisper wrote text where the voice detector heard no speech; kept for review only.
+    OutsideSpeech,
+}
+
 /// A stretch of speech: Whisper's segment, or a cue of an imported transcript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -39,6 +75,24 @@ pub struct Segment {
     /// Whisper's probability that the segment holds no speech.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_speech_probability: Option<f32>,
+    /// Warnings; a flagged segment is never quoted as speech.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<SegmentFlag>,
+}
+
+impl Segment {
+    /// True when the segment is speech that may be quoted (no flag).
+    pub fn is_speech(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// The segment's time span.
+    pub fn span(&self) -> Span {
+        Span {
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+        }
+    }
 }
 
 /// A whole transcript of one recording.
@@ -102,6 +156,12 @@ pub struct TranscribeSettings {
     pub strategy: String,
     /// The sample rate fed to Whisper (always 16000) and the resampler used.
     pub resampler: String,
+    /// Where word times come from (`dtw (...)` or `token timestamps`).
+    #[serde(default)]
+    pub word_times: String,
+    /// The voice activity detector and its settings, or `off`.
+    #[serde(default)]
+    pub vad: String,
 }
 
 /// One recording in the evidence store, with everything needed to cite it.

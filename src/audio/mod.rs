@@ -3,6 +3,7 @@
 //! packet so that memory grows only with the 16 kHz output, never with the source.
 
 mod resample;
+pub mod vad;
 
 use std::fs::File;
 use std::io::ErrorKind;

@@ -3,9 +3,11 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use verbatim::audio::vad::VadConfig;
 use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome};
 use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
 use verbatim::store::Store;
@@ -27,6 +29,11 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
             .as_deref()
             .map(|d| parse_iso_date(d).with_context(|| format!("--date {d:?} is not YYYY-MM-DD")))
             .transpose()?,
+        vad: (!args.no_vad).then(VadConfig::default),
+        word_times: args
+            .word_times
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!(e))?,
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
@@ -48,9 +55,10 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
         };
         let bar = progress_bar(&path);
         let reporter = bar.clone();
-        let outcome = ingester.ingest_file(&path, move |percent| {
-            reporter.set_position(percent.clamp(0, 100) as u64)
-        });
+        let outcome = ingester.ingest_file(
+            &path,
+            Rc::new(move |percent| reporter.set_position(percent.clamp(0, 100) as u64)),
+        );
         bar.finish_and_clear();
         match outcome? {
             Ok(Outcome::Added(recording)) => {

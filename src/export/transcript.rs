@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::model::{hms, Recording, Segment, Transcript};
+use crate::model::{hms, Recording, Segment, SegmentFlag, Transcript};
 
 /// The formats `verbatim transcript` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,9 +77,38 @@ fn txt(recording: &Recording, transcript: &Transcript) -> String {
         recording.model.name, recording.model.sha256
     );
     for segment in &transcript.segments {
-        let _ = writeln!(out, "[{}] {}", hms(segment.start_ms), spoken(segment));
+        let warning = match segment.flags.as_slice() {
+            [] | [SegmentFlag::Gap] => String::new(),
+            flags => format!("(flagged {}, not speech) ", flag_names(flags)),
+        };
+        let _ = writeln!(
+            out,
+            "[{}] {warning}{}",
+            hms(segment.start_ms),
+            spoken(segment)
+        );
     }
     out
+}
+
+fn flag_names(flags: &[SegmentFlag]) -> String {
+    flags
+        .iter()
+        .map(|f| match f {
+            SegmentFlag::Gap => "gap",
+            SegmentFlag::Repetition => "repetition",
+            SegmentFlag::OutsideSpeech => "outside speech",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Subtitles carry speech and marked gaps; text flagged as not speech stays out.
+fn subtitle_segments(transcript: &Transcript) -> impl Iterator<Item = &Segment> {
+    transcript
+        .segments
+        .iter()
+        .filter(|s| s.is_speech() || s.flags == [SegmentFlag::Gap])
 }
 
 fn spoken(segment: &Segment) -> String {
@@ -94,7 +123,7 @@ fn subtitles(transcript: &Transcript, vtt: bool) -> String {
     if vtt {
         out.push_str("WEBVTT\n\n");
     }
-    for (number, segment) in transcript.segments.iter().enumerate() {
+    for (number, segment) in subtitle_segments(transcript).enumerate() {
         let (start, end) = (
             cue_time(segment.start_ms, vtt),
             cue_time(segment.end_ms, vtt),
@@ -143,6 +172,7 @@ mod tests {
             speaker: speaker.map(Into::into),
             words: vec![],
             no_speech_probability: None,
+            flags: vec![],
         }
     }
 
@@ -172,6 +202,46 @@ mod tests {
             subtitles(&transcript(), true),
             "WEBVTT\n\n00:00:01.500 --> 00:00:04.250\nYou can see everything.\n\n\
              01:02:03.004 --> 01:02:05.000\n<v Security Lead>A &lt;b&gt; &amp; c\n\n"
+        );
+    }
+
+    #[test]
+    fn flagged_text_is_marked_in_txt_and_left_out_of_subtitles() {
+        let mut t = transcript();
+        t.segments[1].flags = vec![SegmentFlag::Repetition];
+        t.segments.push(Segment {
+            flags: vec![SegmentFlag::Gap],
+            ..segment(
+                5_000_000,
+                5_006_000,
+                "[unintelligible 01:23:20-01:23:26]",
+                None,
+            )
+        });
+        let srt = subtitles(&t, false);
+        assert!(!srt.contains("A <b> & c"), "{srt}");
+        assert!(
+            srt.contains("2\n01:23:20,000 --> 01:23:26,000\n[unintelligible"),
+            "{srt}"
+        );
+        let rec: Recording = serde_json::from_value(serde_json::json!({
+            "name": "x.wav", "source_path": "x.wav", "size_bytes": 1, "sha256": "ab",
+            "recording_date": null, "date_source": "unknown", "duration_ms": 1,
+            "audio": {"codec": "pcm", "sample_rate": 16000, "channels": 1},
+            "model": {"name": "tiny.en", "sha256": "cd"},
+            "settings": {"language": "en", "translate": false, "threads": 1,
+                         "strategy": "greedy", "resampler": "none"},
+            "verbatim_version": "0", "ingested_at": "2021-09-14T10:00:00Z", "segment_count": 3
+        }))
+        .unwrap();
+        let text = txt(&rec, &t);
+        assert!(
+            text.contains("[01:02:03] (flagged repetition, not speech) Security Lead: A <b> & c\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[01:23:20] [unintelligible 01:23:20-01:23:26]\n"),
+            "{text}"
         );
     }
 

@@ -235,6 +235,8 @@ mod tests {
                 threads: 2,
                 strategy: "greedy".into(),
                 resampler: "none".into(),
+                word_times: "token timestamps".into(),
+                vad: "off".into(),
             },
             verbatim_version: crate::VERSION.into(),
             ingested_at: time::OffsetDateTime::UNIX_EPOCH,

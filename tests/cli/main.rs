@@ -5,8 +5,16 @@
 //! fetches it first.
 
 mod ingest;
+mod long;
 mod models;
 mod transcript;
+
+#[path = "../support/long_recording.rs"]
+mod long_recording;
+#[path = "../support/score.rs"]
+mod score;
+
+pub use score::{heard_words, normalize_words, score, Score};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -116,19 +124,6 @@ impl Run {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.ok()).expect("stdout is JSON")
     }
-}
-
-/// Lower-case words without punctuation, for comparing spoken text.
-pub fn normalize_words(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '-')
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '\'')
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
 }
 
 /// SHA-256 hex of a file.

@@ -1,0 +1,188 @@
+//! Voice activity detection: where in a recording someone is speaking. earshot's neural
+//! detector scores every 16 ms frame; scores become speech spans with hysteresis, a minimum
+//! length (clicks are not speech), bridging of short pauses, and padding so that word edges
+//! are not clipped.
+
+use crate::model::Span;
+
+use super::WHISPER_SAMPLE_RATE;
+
+/// Samples per detector frame (16 ms at 16 kHz).
+pub const FRAME_SAMPLES: usize = 256;
+const FRAME_MS: u64 = 16;
+
+/// How scores become speech spans.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VadConfig {
+    /// A frame at or above this score starts speech.
+    pub threshold: f32,
+    /// Speech continues while scores stay at or above this (hysteresis).
+    pub release: f32,
+    /// Shorter bursts are not speech.
+    pub min_speech_ms: u64,
+    /// Pauses shorter than this are bridged.
+    pub min_silence_ms: u64,
+    /// Added before and after each span.
+    pub pad_ms: u64,
+}
+
+impl Default for VadConfig {
+    fn default() -> Self {
+        Self {
+            threshold: 0.5,
+            release: 0.35,
+            min_speech_ms: 200,
+            min_silence_ms: 400,
+            pad_ms: 200,
+        }
+    }
+}
+
+impl VadConfig {
+    /// A one-line description for provenance.
+    pub fn describe(&self) -> String {
+        format!(
+            "earshot 1.2, threshold {}/{}, min speech {} ms, min silence {} ms, pad {} ms",
+            self.threshold, self.release, self.min_speech_ms, self.min_silence_ms, self.pad_ms
+        )
+    }
+}
+
+/// One score in 0..1 per 16 ms frame (the last partial frame is zero-padded).
+pub fn frame_scores(samples: &[f32]) -> Vec<f32> {
+    let mut detector = earshot::Detector::default_boxed();
+    let mut frame = [0.0f32; FRAME_SAMPLES];
+    samples
+        .chunks(FRAME_SAMPLES)
+        .map(|chunk| {
+            frame.fill(0.0);
+            for (out, sample) in frame.iter_mut().zip(chunk) {
+                *out = sample.clamp(-1.0, 1.0);
+            }
+            detector.predict_f32(&frame)
+        })
+        .collect()
+}
+
+/// The speech spans of 16 kHz mono samples.
+pub fn speech_spans(samples: &[f32], config: &VadConfig) -> Vec<Span> {
+    let total_ms = samples.len() as u64 * 1000 / u64::from(WHISPER_SAMPLE_RATE);
+    spans_from_scores(&frame_scores(samples), total_ms, config)
+}
+
+/// Turns per-frame scores into padded, merged speech spans within `0..total_ms`.
+pub fn spans_from_scores(scores: &[f32], total_ms: u64, config: &VadConfig) -> Vec<Span> {
+    let mut raw: Vec<Span> = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, &score) in scores.iter().enumerate() {
+        match start {
+            None if score >= config.threshold => start = Some(i),
+            Some(s) if score < config.release => {
+                raw.push(frames_to_span(s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        raw.push(frames_to_span(s, scores.len()));
+    }
+    // Bridge short pauses, then drop bursts too short to be speech, then pad.
+    let mut merged: Vec<Span> = Vec::new();
+    for span in raw {
+        match merged.last_mut() {
+            Some(last) if span.start_ms.saturating_sub(last.end_ms) < config.min_silence_ms => {
+                last.end_ms = span.end_ms;
+            }
+            _ => merged.push(span),
+        }
+    }
+    let mut padded: Vec<Span> = Vec::new();
+    for span in merged
+        .into_iter()
+        .filter(|s| s.duration_ms() >= config.min_speech_ms)
+    {
+        let span = Span {
+            start_ms: span.start_ms.saturating_sub(config.pad_ms),
+            end_ms: (span.end_ms + config.pad_ms).min(total_ms),
+        };
+        match padded.last_mut() {
+            Some(last) if span.start_ms <= last.end_ms => last.end_ms = span.end_ms,
+            _ => padded.push(span),
+        }
+    }
+    padded
+}
+
+fn frames_to_span(start_frame: usize, end_frame: usize) -> Span {
+    Span {
+        start_ms: start_frame as u64 * FRAME_MS,
+        end_ms: end_frame as u64 * FRAME_MS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scores(pattern: &[(f32, usize)]) -> Vec<f32> {
+        pattern
+            .iter()
+            .flat_map(|&(score, frames)| std::iter::repeat_n(score, frames))
+            .collect()
+    }
+
+    fn config() -> VadConfig {
+        VadConfig::default()
+    }
+
+    #[test]
+    fn speech_between_silences_is_one_padded_span() {
+        // 1 s silence, 2 s speech, 1 s silence (62.5 frames per second).
+        let s = scores(&[(0.0, 62), (0.9, 125), (0.0, 63)]);
+        let spans = spans_from_scores(&s, 4000, &config());
+        assert_eq!(
+            spans,
+            [Span {
+                start_ms: 992 - 200,
+                end_ms: 2992 + 200
+            }]
+        );
+    }
+
+    #[test]
+    fn short_pauses_are_bridged_and_long_ones_split() {
+        let s = scores(&[(0.9, 50), (0.0, 10), (0.9, 50), (0.0, 100), (0.9, 50)]);
+        let spans = spans_from_scores(&s, 5000, &config());
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!(spans[0].start_ms, 0);
+        assert_eq!(spans[0].end_ms, 110 * 16 + 200);
+    }
+
+    #[test]
+    fn clicks_are_not_speech_and_hysteresis_holds_through_dips() {
+        assert!(
+            spans_from_scores(&scores(&[(0.0, 50), (0.9, 5), (0.0, 50)]), 2000, &config())
+                .is_empty()
+        );
+        let dip = scores(&[(0.9, 30), (0.4, 20), (0.9, 30)]);
+        assert_eq!(spans_from_scores(&dip, 2000, &config()).len(), 1);
+    }
+
+    #[test]
+    fn spans_stay_inside_the_recording() {
+        let spans = spans_from_scores(&scores(&[(0.9, 100)]), 1600, &config());
+        assert_eq!(
+            spans,
+            [Span {
+                start_ms: 0,
+                end_ms: 1600
+            }]
+        );
+    }
+
+    #[test]
+    fn digital_silence_has_no_speech() {
+        assert!(speech_spans(&vec![0.0; 16_000 * 3], &config()).is_empty());
+    }
+}
