@@ -36,9 +36,9 @@ lint:
 bench: model
 	$(CARGO) run --release --locked --bin verbatim-bench
 
-# Regenerate the sample corpus from corpus/script.json (needs espeak-ng, sox, ffmpeg).
+# Regenerate the sample corpus and tests/data/bad from corpus/script.json (espeak-ng, sox, ffmpeg).
 corpus: setup
-	python3 corpus/make_corpus.py --corpus
+	corpus/make_corpus.sh
 
 clean:
 	rm -rf target $(DEMO_STORE)

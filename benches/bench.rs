@@ -147,26 +147,32 @@ fn long_meeting(
     let doc: Value = serde_json::from_slice(&std::fs::read(&bare_json)?)?;
     report_long("bare whisper-rs", wall, audio_s, rss, &doc, &truth);
 
-    let store = out.join("store-long");
-    let _ = std::fs::remove_dir_all(&store);
-    let mut command = Command::new(verbatim);
-    command
-        .arg("--store")
-        .arg(&store)
-        .arg("--models-dir")
-        .arg(root.join("models"))
-        .arg("ingest")
-        .arg("--threads")
-        .arg(threads.to_string())
-        .arg(&wav);
-    let (wall, rss) = measure(command)?;
-    let output = Command::new(verbatim)
-        .arg("--store")
-        .arg(&store)
-        .args(["transcript", "long-meeting", "--format", "json"])
-        .output()?;
-    let doc: Value = serde_json::from_slice(&output.stdout)?;
-    report_long("verbatim ingest", wall, audio_s, rss, &doc, &truth);
+    for (label, extra) in [
+        ("verbatim ingest", None),
+        ("verbatim ingest --no-vad", Some("--no-vad")),
+    ] {
+        let store = out.join("store-long");
+        let _ = std::fs::remove_dir_all(&store);
+        let mut command = Command::new(verbatim);
+        command
+            .arg("--store")
+            .arg(&store)
+            .arg("--models-dir")
+            .arg(root.join("models"))
+            .arg("ingest")
+            .arg("--threads")
+            .arg(threads.to_string())
+            .args(extra)
+            .arg(&wav);
+        let (wall, rss) = measure(command)?;
+        let output = Command::new(verbatim)
+            .arg("--store")
+            .arg(&store)
+            .args(["transcript", "long-meeting", "--format", "json"])
+            .output()?;
+        let doc: Value = serde_json::from_slice(&output.stdout)?;
+        report_long(label, wall, audio_s, rss, &doc, &truth);
+    }
     Ok(())
 }
 
@@ -262,9 +268,6 @@ fn bare(model: &Path, file: &Path, threads: usize, out: Option<&Path>) {
 
 /// Joins the corpus recordings (16 kHz mono, 1 s apart) until there are ten minutes.
 fn make_long_recording(corpus: &[PathBuf], out: &Path) -> anyhow::Result<()> {
-    if out.exists() {
-        return Ok(());
-    }
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: 16_000,

@@ -181,7 +181,7 @@ fn bad_inputs_each_get_one_line_and_the_batch_carries_on() {
     );
     assert!(stdout.contains("truncated-data.mp3") && stdout.contains("WARNING: source truncated"));
     assert!(
-        stdout.contains("3 added, 0 already present, 1 skipped, 7 failed"),
+        stdout.contains("3 added, 0 already present, 2 skipped, 7 failed"),
         "{stdout}"
     );
 

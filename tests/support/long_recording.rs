@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 /// Silence before, between and after the joined recordings.
 pub const SILENCE_MS: u64 = 60_000;
 
-/// Writes the long recording to `wav` unless it exists, and returns its ground truth:
+/// Writes the long recording to `wav` (always anew: the corpus may have been regenerated) and
+/// returns its ground truth:
 /// `{"duration_ms", "silences": [[start, end], ...], "lines": [{"start_ms", "end_ms", "text", ...}]}`.
 pub fn build(repo: &Path, wav: &Path) -> Value {
     let truth: Value =
@@ -24,18 +25,15 @@ pub fn build(repo: &Path, wav: &Path) -> Value {
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let write = !wav.exists();
     let temp = wav.with_extension("partial");
-    let mut writer = write.then(|| hound::WavWriter::create(&temp, spec).unwrap());
+    let mut writer = hound::WavWriter::create(&temp, spec).unwrap();
     let mut at_ms = 0;
     let mut silences = Vec::new();
     let mut lines = Vec::new();
-    let mut silence = |at_ms: &mut u64, writer: &mut Option<hound::WavWriter<_>>| {
+    let mut silence = |at_ms: &mut u64, writer: &mut hound::WavWriter<_>| {
         silences.push(json!([*at_ms, *at_ms + SILENCE_MS]));
-        if let Some(w) = writer.as_mut() {
-            for _ in 0..SILENCE_MS * 16 {
-                w.write_sample(0i16).unwrap();
-            }
+        for _ in 0..SILENCE_MS * 16 {
+            writer.write_sample(0i16).unwrap();
         }
         *at_ms += SILENCE_MS;
     };
@@ -45,11 +43,10 @@ pub fn build(repo: &Path, wav: &Path) -> Value {
             .join("corpus")
             .join(recording["file"].as_str().unwrap());
         let audio = verbatim::audio::decode_file(&file).unwrap();
-        if let Some(w) = writer.as_mut() {
-            for sample in &audio.samples {
-                w.write_sample((sample.clamp(-1.0, 1.0) * 32767.0) as i16)
-                    .unwrap();
-            }
+        for sample in &audio.samples {
+            writer
+                .write_sample((sample.clamp(-1.0, 1.0) * 32767.0) as i16)
+                .unwrap();
         }
         for line in recording["lines"].as_array().unwrap() {
             let mut shifted = line.clone();
@@ -60,9 +57,7 @@ pub fn build(repo: &Path, wav: &Path) -> Value {
         at_ms += audio.samples.len() as u64 / 16;
         silence(&mut at_ms, &mut writer);
     }
-    if let Some(w) = writer {
-        w.finalize().unwrap();
-        std::fs::rename(&temp, wav).unwrap();
-    }
+    writer.finalize().unwrap();
+    std::fs::rename(&temp, wav).unwrap();
     json!({"duration_ms": at_ms, "silences": silences, "lines": lines})
 }
