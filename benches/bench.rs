@@ -86,18 +86,7 @@ fn run() -> anyhow::Result<()> {
             bare_wall += wall;
             bare_rss = bare_rss.max(rss);
         }
-        let store = out.join("store");
-        let _ = std::fs::remove_dir_all(&store);
-        let mut command = Command::new(&verbatim);
-        command
-            .arg("--store")
-            .arg(&store)
-            .arg("--models-dir")
-            .arg(root.join("models"))
-            .arg("ingest")
-            .arg("--threads")
-            .arg(threads.to_string())
-            .args(&files);
+        let command = ingest_command(&verbatim, &root, &out.join("store"), threads, &[], &files);
         let (ingest_wall, ingest_rss) = measure(command)?;
         let audio_s = audio_ms as f64 / 1000.0;
         println!(
@@ -148,22 +137,18 @@ fn long_meeting(
     report_long("bare whisper-rs", wall, audio_s, rss, &doc, &truth);
 
     for (label, extra) in [
-        ("verbatim ingest", None),
-        ("verbatim ingest --no-vad", Some("--no-vad")),
+        ("verbatim ingest", &[][..]),
+        ("verbatim ingest --no-vad", &["--no-vad"][..]),
     ] {
         let store = out.join("store-long");
-        let _ = std::fs::remove_dir_all(&store);
-        let mut command = Command::new(verbatim);
-        command
-            .arg("--store")
-            .arg(&store)
-            .arg("--models-dir")
-            .arg(root.join("models"))
-            .arg("ingest")
-            .arg("--threads")
-            .arg(threads.to_string())
-            .args(extra)
-            .arg(&wav);
+        let command = ingest_command(
+            verbatim,
+            root,
+            &store,
+            threads,
+            extra,
+            std::slice::from_ref(&wav),
+        );
         let (wall, rss) = measure(command)?;
         let output = Command::new(verbatim)
             .arg("--store")
@@ -201,6 +186,30 @@ fn report_long(label: &str, wall: f64, audio_s: f64, rss_kib: u64, doc: &Value, 
         result.median_first_word_error_ms(),
         result.word_recall()
     );
+}
+
+/// `verbatim ingest` of `files` into a fresh `store`.
+fn ingest_command(
+    verbatim: &Path,
+    root: &Path,
+    store: &Path,
+    threads: usize,
+    extra: &[&str],
+    files: &[PathBuf],
+) -> Command {
+    let _ = std::fs::remove_dir_all(store);
+    let mut command = Command::new(verbatim);
+    command
+        .arg("--store")
+        .arg(store)
+        .arg("--models-dir")
+        .arg(root.join("models"))
+        .arg("ingest")
+        .arg("--threads")
+        .arg(threads.to_string())
+        .args(extra)
+        .args(files);
+    command
 }
 
 /// Runs a command, returning its wall time in seconds and its peak RSS in KiB.

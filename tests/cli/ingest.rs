@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::{normalize_words, repo, sha256_of, tiny_model, Workdir};
+use crate::{heard_words, repo, sha256_of, tiny_model, Workdir};
 
 const JFK: &str = "and so my fellow americans ask not what your country can do for you \
                    ask what you can do for your country";
@@ -20,24 +20,6 @@ fn transcript_json(work: &Workdir, recording: &str) -> Value {
         .json()
 }
 
-fn all_words(transcript: &Value) -> Vec<(String, u64, u64)> {
-    transcript["transcript"]["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["words"].as_array().unwrap().iter())
-        .flat_map(|w| {
-            let (start, end) = (
-                w["start_ms"].as_u64().unwrap(),
-                w["end_ms"].as_u64().unwrap(),
-            );
-            normalize_words(w["text"].as_str().unwrap())
-                .into_iter()
-                .map(move |text| (text, start, end))
-        })
-        .collect()
-}
-
 #[test]
 fn jfk_comes_out_word_for_word_with_provenance() {
     let work = Workdir::new();
@@ -48,7 +30,7 @@ fn jfk_comes_out_word_for_word_with_provenance() {
     );
 
     let doc = transcript_json(&work, "jfk");
-    let words: Vec<String> = all_words(&doc).into_iter().map(|w| w.0).collect();
+    let words: Vec<String> = heard_words(&doc).into_iter().map(|w| w.0).collect();
     assert_eq!(words.join(" "), JFK);
 
     let recording = &doc["recording"];
@@ -65,7 +47,7 @@ fn jfk_comes_out_word_for_word_with_provenance() {
     assert!((10_950..=11_050).contains(&duration), "{duration} ms");
 
     // Word times are ordered, inside the audio, and each word has a probability.
-    let words = all_words(&doc);
+    let words = heard_words(&doc);
     assert!(words.windows(2).all(|w| w[0].1 <= w[1].1), "{words:?}");
     assert!(words.iter().all(|w| w.1 <= w.2 && w.2 <= duration));
     assert!(words[0].1 < 1_000, "first word at {} ms", words[0].1);
@@ -205,7 +187,7 @@ fn bad_inputs_each_get_one_line_and_the_batch_carries_on() {
     // What survives of a truncated MP3 is still transcribed.
     let truncated = transcript_json(&work, "truncated-data");
     assert_eq!(truncated["recording"]["audio"]["truncated"], true);
-    assert!(!all_words(&truncated).is_empty());
+    assert!(!heard_words(&truncated).is_empty());
     // No temporary files are left behind.
     for entry in std::fs::read_dir(work.store().join("transcripts")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
