@@ -18,6 +18,7 @@
 pub mod audio;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod store;
