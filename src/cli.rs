@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Transcribe recordings (files or folders) into the evidence store.
     Ingest(IngestArgs),
+    /// Store transcripts made elsewhere (SRT, WebVTT, whisper.cpp or WhisperX JSON, text).
+    Import(ImportArgs),
     /// Print a stored transcript.
     Transcript(TranscriptArgs),
     /// List the recordings in the store with their provenance.
@@ -73,6 +75,20 @@ pub struct IngestArgs {
     /// preset (tiny, base, small, medium); others use token timestamps.
     #[arg(long, default_value = "blend", value_parser = ["blend", "dtw", "tokens"])]
     pub word_times: String,
+}
+
+/// `verbatim import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Transcript files or folders (folders are walked for .srt, .vtt, .json, .txt files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Format: auto, srt, vtt, whisper.cpp, whisperx or txt.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Recording date (YYYY-MM-DD) for every file in this run; overrides dates in file names.
+    #[arg(long)]
+    pub date: Option<String>,
 }
 
 /// `verbatim transcript`.

@@ -12,7 +12,8 @@ use time::{Date, OffsetDateTime};
 use crate::audio::vad::VadConfig;
 use crate::audio::{self, DecodedAudio};
 use crate::error::{Error, Result};
-use crate::model::{parse_iso_date, DateSource, Recording, Transcript};
+use crate::import::{self, ImportFormat};
+use crate::model::{parse_iso_date, DateSource, Recording, SourceKind, Transcript};
 use crate::store::{Added, Store};
 use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
 
@@ -54,13 +55,33 @@ pub enum Outcome {
 /// Expands paths into inputs: files as given (whatever their extension), folders walked in
 /// name order for files with an audio extension.
 pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    collect_matching(paths, audio::has_audio_extension, "audio")
+}
+
+/// Transcript file extensions `verbatim import` picks up in folders.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["srt", "vtt", "json", "txt", "md"];
+
+/// As [`collect_inputs`], for transcript files.
+pub fn collect_transcript_inputs(paths: &[PathBuf]) -> Vec<Input> {
+    collect_matching(
+        paths,
+        |path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        },
+        "transcript",
+    )
+}
+
+fn collect_matching(paths: &[PathBuf], wanted: fn(&Path) -> bool, what: &str) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         match fs::metadata(path) {
             Err(e) => inputs.push(Input::Failed(path.clone(), Error::io(path, e))),
             Ok(meta) if meta.is_dir() => {
                 let before = inputs.len();
-                walk(path, &mut inputs);
+                walk(path, wanted, what, &mut inputs);
                 let found = inputs[before..].iter().any(|i| matches!(i, Input::File(_)));
                 if !found {
                     inputs.push(Input::Failed(
@@ -78,7 +99,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>) {
+fn walk(dir: &Path, wanted: fn(&Path) -> bool, what: &str, inputs: &mut Vec<Input>) {
     let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -96,11 +117,19 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, inputs);
-        } else if audio::has_audio_extension(&path) {
+            walk(&path, wanted, what, inputs);
+        } else if wanted(&path) {
             inputs.push(Input::File(path));
         } else {
-            inputs.push(Input::Skipped(path, "not an audio file extension".into()));
+            let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            inputs.push(Input::Skipped(
+                path,
+                format!("not {article} {what} file extension"),
+            ));
         }
     }
 }
@@ -185,9 +214,10 @@ impl<'a> Ingester<'a> {
             recording_date,
             date_source,
             duration_ms: decoded.duration_ms(),
-            settings: model.settings(&self.config.options, &resampler_name(&decoded), &vad),
-            audio: decoded.source,
-            model: model.info().clone(),
+            settings: Some(model.settings(&self.config.options, &resampler_name(&decoded), &vad)),
+            source: SourceKind::Audio,
+            audio: Some(decoded.source),
+            model: Some(model.info().clone()),
             verbatim_version: crate::VERSION.into(),
             ingested_at: OffsetDateTime::now_utc(),
             segment_count: transcription.segments.len(),
@@ -202,6 +232,107 @@ impl<'a> Ingester<'a> {
             Added::AlreadyPresent(existing) => Ok(Ok(Outcome::AlreadyPresent(existing))),
         }
     }
+}
+
+/// Transcript files larger than this are refused rather than read into memory.
+pub const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Imports a transcript made elsewhere as a recording. Its identity is the SHA-256 of the
+/// transcript file; the same bytes again change nothing. `format` forces a format, else it is
+/// detected. The date comes from `date`, else an ISO date in the file name, else unknown.
+/// `Ok(Err(_))` is this file's failure; `Err(_)` means the store cannot be written.
+pub fn import_transcript(
+    store: &mut Store,
+    path: &Path,
+    format: Option<ImportFormat>,
+    date: Option<Date>,
+) -> Result<Result<Outcome>> {
+    let read = || -> Result<(Vec<u8>, String)> {
+        let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        if size == 0 {
+            return Err(Error::EmptyFile { path: path.into() });
+        }
+        if size > MAX_TRANSCRIPT_BYTES {
+            return Err(Error::Invalid(format!(
+                "{}: {size} bytes is more than the {MAX_TRANSCRIPT_BYTES} a transcript may have",
+                path.display()
+            )));
+        }
+        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes.clone()).map_err(|e| Error::Malformed {
+            path: path.into(),
+            line: bytes[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1,
+            reason: "not UTF-8 text".into(),
+        })?;
+        Ok((bytes, text))
+    };
+    let (bytes, text) = match read() {
+        Ok(read) => read,
+        Err(e) => return Ok(Err(e)),
+    };
+    let sha256 = sha256_hex(&bytes);
+    if let Some(existing) = store.find_by_sha256(&sha256) {
+        return Ok(Ok(Outcome::AlreadyPresent(Box::new(existing.clone()))));
+    }
+    let parsed = format
+        .map_or_else(|| import::detect_format(path, &text), Ok)
+        .and_then(|format| Ok((format, import::parse(path, &text, format)?)));
+    let (format, segments) = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => return Ok(Err(e)),
+    };
+    let name = file_name(path);
+    let (recording_date, date_source) = match (date, date_in_name(&name)) {
+        (Some(date), _) => (Some(date), DateSource::Argument),
+        (None, Some(date)) => (Some(date), DateSource::FileName),
+        (None, None) => (None, DateSource::Unknown),
+    };
+    let recording = Recording {
+        name,
+        source_path: path.display().to_string(),
+        source: SourceKind::ImportedTranscript {
+            format: format.name().into(),
+        },
+        size_bytes: bytes.len() as u64,
+        sha256: sha256.clone(),
+        recording_date,
+        date_source,
+        duration_ms: segments.iter().map(|s| s.end_ms).max().unwrap_or(0),
+        audio: None,
+        model: None,
+        settings: None,
+        verbatim_version: crate::VERSION.into(),
+        ingested_at: OffsetDateTime::now_utc(),
+        segment_count: segments.len(),
+    };
+    let transcript = Transcript {
+        sha256,
+        language: "unknown".into(),
+        segments,
+    };
+    Ok(Ok(match store.add(recording.clone(), &transcript)? {
+        Added::New => Outcome::Added(Box::new(recording)),
+        Added::AlreadyPresent(existing) => Outcome::AlreadyPresent(existing),
+    }))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    )
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn resampler_name(decoded: &DecodedAudio) -> String {

@@ -164,6 +164,20 @@ pub struct TranscribeSettings {
     pub vad: String,
 }
 
+/// What a recording's transcript was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum SourceKind {
+    /// Audio transcribed by verbatim.
+    #[default]
+    Audio,
+    /// A transcript made elsewhere and imported; the hash is of the transcript file.
+    ImportedTranscript {
+        /// The format it was read as (`srt`, `vtt`, `whisper.cpp`, `whisperx`, `text`).
+        format: String,
+    },
+}
+
 /// One recording in the evidence store, with everything needed to cite it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recording {
@@ -171,6 +185,9 @@ pub struct Recording {
     pub name: String,
     /// The path it was read from, as given.
     pub source_path: String,
+    /// Audio transcribed here, or a transcript imported.
+    #[serde(default)]
+    pub source: SourceKind,
     /// Size of the source in bytes.
     pub size_bytes: u64,
     /// SHA-256 (hex) of the source file's bytes: the recording's identity.
@@ -182,12 +199,12 @@ pub struct Recording {
     pub date_source: DateSource,
     /// Duration of the decoded audio in milliseconds.
     pub duration_ms: u64,
-    /// How the source's audio was laid out.
-    pub audio: SourceAudio,
-    /// The model used.
-    pub model: ModelInfo,
-    /// The transcription settings.
-    pub settings: TranscribeSettings,
+    /// How the source's audio was laid out (none for imported transcripts).
+    pub audio: Option<SourceAudio>,
+    /// The model used (none for imported transcripts).
+    pub model: Option<ModelInfo>,
+    /// The transcription settings (none for imported transcripts).
+    pub settings: Option<TranscribeSettings>,
     /// The verbatim version that ingested it.
     pub verbatim_version: String,
     /// When it was ingested (UTC).

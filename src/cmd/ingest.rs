@@ -38,8 +38,27 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
     let mut ingester = Ingester::new(&mut store, config);
+    run_batch(store_dir, collect_inputs(&args.paths), |path| {
+        let bar = progress_bar(path);
+        let reporter = bar.clone();
+        let outcome = ingester.ingest_file(
+            path,
+            Rc::new(move |percent| reporter.set_position(percent.clamp(0, 100) as u64)),
+        );
+        bar.finish_and_clear();
+        outcome
+    })
+}
+
+/// Runs `process` over a batch's inputs, one line per input (failures on stderr) and a
+/// summary; a failed input does not stop the batch, a fatal error does.
+pub(super) fn run_batch(
+    store_dir: &Path,
+    inputs: Vec<Input>,
+    mut process: impl FnMut(&Path) -> verbatim::Result<verbatim::Result<Outcome>>,
+) -> anyhow::Result<Status> {
     let (mut added, mut present, mut skipped, mut failed) = (0, 0, 0, 0);
-    for input in collect_inputs(&args.paths) {
+    for input in inputs {
         let path = match input {
             Input::File(path) => path,
             Input::Skipped(path, reason) => {
@@ -53,14 +72,7 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
                 continue;
             }
         };
-        let bar = progress_bar(&path);
-        let reporter = bar.clone();
-        let outcome = ingester.ingest_file(
-            &path,
-            Rc::new(move |percent| reporter.set_position(percent.clamp(0, 100) as u64)),
-        );
-        bar.finish_and_clear();
-        match outcome? {
+        match process(&path)? {
             Ok(Outcome::Added(recording)) => {
                 println!("added    {}", describe(&recording));
                 added += 1;
@@ -98,7 +110,7 @@ fn describe(r: &Recording) -> String {
         (Some(date), DateSource::ContainerTag) => format!("{date} (container tag)"),
         _ => "date unknown".to_string(),
     };
-    let truncated = if r.audio.truncated {
+    let truncated = if r.audio.as_ref().is_some_and(|a| a.truncated) {
         "  WARNING: source truncated, decoded what was there"
     } else {
         ""

@@ -32,7 +32,7 @@ pub fn run(store_dir: &Path, args: ListArgs) -> anyhow::Result<Status> {
                     date,
                     hms(r.duration_ms),
                     r.segment_count,
-                    r.model.name,
+                    r.model.as_ref().map_or("imported", |m| m.name.as_str()),
                     r.name
                 );
             }

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns its clap arguments into a library configuration, calls
 //! the library, and prints. Nothing else in the crate knows about the command line.
 
+mod import;
 mod ingest;
 mod list;
 mod models;
@@ -36,6 +37,7 @@ impl From<Status> for ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, &cli.models_dir, args),
+        Command::Import(args) => import::run(&cli.store, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),
         Command::List(args) => list::run(&cli.store, args),
         Command::Models { command } => models::run(&cli.models_dir, command),

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::model::{hms, Recording, Segment, SegmentFlag, Transcript};
+use crate::model::{hms, Recording, Segment, SegmentFlag, SourceKind, Transcript};
 
 /// The formats `verbatim transcript` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,11 +71,15 @@ fn txt(recording: &Recording, transcript: &Transcript) -> String {
     let _ = writeln!(out, "# recording: {}", recording.name);
     let _ = writeln!(out, "# sha256: {}", recording.sha256);
     let _ = writeln!(out, "# recorded: {date}");
-    let _ = writeln!(
-        out,
-        "# model: {} sha256:{}",
-        recording.model.name, recording.model.sha256
-    );
+    match (&recording.model, &recording.source) {
+        (Some(model), _) => {
+            let _ = writeln!(out, "# model: {} sha256:{}", model.name, model.sha256);
+        }
+        (None, SourceKind::ImportedTranscript { format }) => {
+            let _ = writeln!(out, "# imported: {format} transcript");
+        }
+        (None, SourceKind::Audio) => {}
+    }
     for segment in &transcript.segments {
         let warning = match segment.flags.as_slice() {
             [] | [SegmentFlag::Gap] => String::new(),

@@ -31,6 +31,19 @@ pub enum ImportFormat {
     Text,
 }
 
+impl ImportFormat {
+    /// The name recorded in provenance.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Srt => "srt",
+            Self::Vtt => "vtt",
+            Self::WhisperCppJson => "whisper.cpp",
+            Self::WhisperXJson => "whisperx",
+            Self::Text => "text",
+        }
+    }
+}
+
 impl FromStr for ImportFormat {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {

@@ -219,17 +219,18 @@ mod tests {
             recording_date: None,
             date_source: DateSource::Unknown,
             duration_ms: 1000,
-            audio: SourceAudio {
+            source: crate::model::SourceKind::Audio,
+            audio: Some(SourceAudio {
                 codec: "pcm_s16le".into(),
                 sample_rate: 16000,
                 channels: 1,
                 truncated: false,
-            },
-            model: ModelInfo {
+            }),
+            model: Some(ModelInfo {
                 name: "tiny.en".into(),
                 sha256: "00".into(),
-            },
-            settings: TranscribeSettings {
+            }),
+            settings: Some(TranscribeSettings {
                 language: "en".into(),
                 translate: false,
                 threads: 2,
@@ -237,7 +238,7 @@ mod tests {
                 resampler: "none".into(),
                 word_times: "token timestamps".into(),
                 vad: "off".into(),
-            },
+            }),
             verbatim_version: crate::VERSION.into(),
             ingested_at: time::OffsetDateTime::UNIX_EPOCH,
             segment_count: 0,

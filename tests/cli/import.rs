@@ -1,0 +1,145 @@
+//! `verbatim import`: transcripts made elsewhere become recordings; every format round-trips
+//! through `transcript --format` of its kind; malformed files name their line.
+
+use crate::{repo, Workdir};
+
+fn fixtures() -> std::path::PathBuf {
+    repo().join("tests/data/import")
+}
+
+#[test]
+fn a_folder_of_transcripts_imports_and_malformed_files_name_their_line() {
+    let work = Workdir::new();
+    let run = work.run(&["import", fixtures().to_str().unwrap()]);
+    assert_eq!(run.code(), 1, "a malformed file makes the exit code 1");
+    let (stdout, stderr) = (run.stdout(), run.stderr());
+    assert!(
+        stdout.contains("5 added, 0 already present, 0 skipped, 5 failed"),
+        "{stdout}"
+    );
+    for (file, line, problem) in [
+        ("bad.srt", 6, "expected a cue timing line"),
+        ("bad.vtt", 1, "WEBVTT"),
+        ("bad-whispercpp.json", 8, "EOF while parsing"),
+        ("bad-whisperx.json", 6, "expected a time in seconds"),
+        ("bad.txt", 3, "unknown timestamp [00:99:00]"),
+    ] {
+        let expected = format!("{file}:{line}: ");
+        let error = stderr
+            .lines()
+            .find(|l| l.contains(&expected))
+            .unwrap_or_else(|| panic!("no {expected:?} error in:\n{stderr}"));
+        assert!(
+            error.starts_with("failed") && error.contains(problem),
+            "{error}"
+        );
+    }
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let formats: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["source"]["format"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("meeting.srt", "srt"),
+            ("meeting.vtt", "vtt"),
+            ("notes.txt", "text"),
+            ("whispercpp.json", "whisper.cpp"),
+            ("whisperx.json", "whisperx")
+        ]
+    );
+    for r in listed.as_array().unwrap() {
+        assert_eq!(r["source"]["kind"], "imported_transcript");
+        assert_eq!(r["model"], serde_json::Value::Null);
+        let file = fixtures().join(r["name"].as_str().unwrap());
+        assert_eq!(r["sha256"], crate::sha256_of(&file));
+    }
+    // The same bytes again: nothing new.
+    let again = work.run(&["import", fixtures().join("meeting.srt").to_str().unwrap()]);
+    assert!(again.ok().contains("0 added, 1 already present"));
+}
+
+#[test]
+fn srt_cues_and_speakers_come_back_as_they_were() {
+    let work = Workdir::new();
+    work.run(&["import", fixtures().join("meeting.srt").to_str().unwrap()])
+        .ok();
+    let srt = work.run(&["transcript", "meeting", "--format", "srt"]).ok();
+    assert_eq!(
+        srt,
+        "1\n00:00:01,000 --> 00:00:04,500\nAlice Moreau: Good morning, everyone. Let's start with the budget.\n\n\
+         2\n00:00:05,200 --> 00:00:09,800\nBob: The Q3 numbers are in: revenue is up twelve percent.\n\n\
+         3\n00:00:10,000 --> 00:00:12,250\n[laughter]\n\n\
+         4\n00:00:13,000 --> 00:00:15,500\nAlice Moreau: Great. <i>Really</i> great.\n\n\
+         5\n00:00:16,000 --> 00:00:18,000\nso we agreed: ship it on Friday.\n\n"
+    );
+}
+
+#[test]
+fn vtt_voices_and_entities_come_back_as_they_were() {
+    let work = Workdir::new();
+    work.run(&["import", fixtures().join("meeting.vtt").to_str().unwrap()])
+        .ok();
+    let vtt = work
+        .run(&["transcript", "meeting.vtt", "--format", "vtt"])
+        .ok();
+    assert_eq!(
+        vtt,
+        "WEBVTT\n\n\
+         00:00:01.000 --> 00:00:04.500\n<v Alice Moreau>Good morning, everyone. Let's start with the budget.\n\n\
+         00:00:05.200 --> 00:00:09.800\n<v Bob>The Q3 numbers are in: R&amp;D is &lt;5%&gt; over.\n\n\
+         00:00:10.000 --> 00:00:12.250\n[laughter]\n\n\
+         00:00:13.000 --> 00:00:15.500\n<v Alice Moreau>Great. Really great.\n\n"
+    );
+}
+
+/// Exporting an imported transcript and importing the export gives the same transcript back:
+/// for SRT, VTT and TXT, from every source format.
+#[test]
+fn every_export_imports_back_to_the_same_transcript() {
+    let work = Workdir::new();
+    work.run(&["import", fixtures().to_str().unwrap()]);
+    for source in [
+        "meeting.srt",
+        "meeting.vtt",
+        "notes.txt",
+        "whispercpp.json",
+        "whisperx.json",
+    ] {
+        for format in ["srt", "vtt", "txt"] {
+            let first = work.run(&["transcript", source, "--format", format]).ok();
+            let copy = work.path().join(format!("copy of {source}.{format}"));
+            // A marker line keeps the copy's bytes (and so its hash) distinct from other copies.
+            let body = if format == "txt" {
+                format!("# copy of {source}\n{first}")
+            } else {
+                first.clone()
+            };
+            std::fs::write(&copy, body).unwrap();
+            work.run(&["import", copy.to_str().unwrap()]).ok();
+            let second = work
+                .run(&[
+                    "transcript",
+                    copy.file_name().unwrap().to_str().unwrap(),
+                    "--format",
+                    format,
+                ])
+                .ok();
+            let body_of = |text: &str| -> String {
+                text.lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(body_of(&second), body_of(&first), "{source} as {format}");
+        }
+    }
+}
