@@ -228,16 +228,7 @@ mod tests {
             srt.contains("2\n01:23:20,000 --> 01:23:26,000\n[unintelligible"),
             "{srt}"
         );
-        let rec: Recording = serde_json::from_value(serde_json::json!({
-            "name": "x.wav", "source_path": "x.wav", "size_bytes": 1, "sha256": "ab",
-            "recording_date": null, "date_source": "unknown", "duration_ms": 1,
-            "audio": {"codec": "pcm", "sample_rate": 16000, "channels": 1},
-            "model": {"name": "tiny.en", "sha256": "cd"},
-            "settings": {"language": "en", "translate": false, "threads": 1,
-                         "strategy": "greedy", "resampler": "none"},
-            "verbatim_version": "0", "ingested_at": "2021-09-14T10:00:00Z", "segment_count": 3
-        }))
-        .unwrap();
+        let rec = crate::model::sample_recording("x.wav", "ab");
         let text = txt(&rec, &t);
         assert!(
             text.contains("[01:02:03] (flagged repetition, not speech) Security Lead: A <b> & c\n"),

@@ -686,7 +686,7 @@ mod tests {
     #[test]
     fn verbatim_exports_round_trip() {
         use crate::export::{render_transcript, TranscriptFormat};
-        use crate::model::{Recording, SegmentFlag, Transcript};
+        use crate::model::{SegmentFlag, Transcript};
 
         let exported = |start_ms, end_ms, text: &str, speaker: Option<&str>| {
             segment(start_ms, end_ms, text.into(), speaker.map(Into::into))
@@ -725,16 +725,7 @@ mod tests {
             language: "en".into(),
             segments: segments.clone(),
         };
-        let recording: Recording = serde_json::from_value(serde_json::json!({
-            "name": "x: y & z.wav", "source_path": "x.wav", "size_bytes": 1, "sha256": "ab",
-            "recording_date": "2021-09-14", "date_source": "file_name", "duration_ms": 1,
-            "audio": {"codec": "pcm", "sample_rate": 16000, "channels": 1},
-            "model": {"name": "tiny.en", "sha256": "cd"},
-            "settings": {"language": "en", "translate": false, "threads": 1,
-                         "strategy": "greedy", "resampler": "none"},
-            "verbatim_version": "0", "ingested_at": "2021-09-14T10:00:00Z", "segment_count": 7
-        }))
-        .unwrap();
+        let recording = crate::model::sample_recording("x.wav", "ab");
         let key = |s: &Segment, whole_seconds: bool| {
             let start_ms = if whole_seconds {
                 s.start_ms / 1000 * 1000

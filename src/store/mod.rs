@@ -208,41 +208,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DateSource, ModelInfo, SourceAudio, TranscribeSettings};
 
     fn recording(name: &str, sha256: &str) -> Recording {
-        Recording {
-            name: name.into(),
-            source_path: format!("in/{name}"),
-            size_bytes: 10,
-            sha256: sha256.into(),
-            recording_date: None,
-            date_source: DateSource::Unknown,
-            duration_ms: 1000,
-            source: crate::model::SourceKind::Audio,
-            audio: Some(SourceAudio {
-                codec: "pcm_s16le".into(),
-                sample_rate: 16000,
-                channels: 1,
-                truncated: false,
-            }),
-            model: Some(ModelInfo {
-                name: "tiny.en".into(),
-                sha256: "00".into(),
-            }),
-            settings: Some(TranscribeSettings {
-                language: "en".into(),
-                translate: false,
-                threads: 2,
-                strategy: "greedy".into(),
-                resampler: "none".into(),
-                word_times: "token timestamps".into(),
-                vad: "off".into(),
-            }),
-            verbatim_version: crate::VERSION.into(),
-            ingested_at: time::OffsetDateTime::UNIX_EPOCH,
-            segment_count: 0,
-        }
+        crate::model::sample_recording(name, sha256)
     }
 
     fn transcript(sha256: &str) -> Transcript {
