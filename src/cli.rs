@@ -34,6 +34,10 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Store transcripts made elsewhere (SRT, WebVTT, whisper.cpp or WhisperX JSON, text).
     Import(ImportArgs),
+    /// Search every stored segment (tantivy query syntax) with speaker, recording and date filters.
+    Search(SearchArgs),
+    /// Rebuild the search index from the stored transcripts.
+    Reindex(ReindexArgs),
     /// Print a stored transcript.
     Transcript(TranscriptArgs),
     /// List the recordings in the store with their provenance.
@@ -90,6 +94,41 @@ pub struct ImportArgs {
     #[arg(long)]
     pub date: Option<String>,
 }
+
+/// `verbatim search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "a phrase", "a phrase"~N, word~N (fuzzy), AND/OR/NOT, pre*.
+    pub query: String,
+    /// Only segments of this speaker.
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Only this recording (file name, stem or hash prefix).
+    #[arg(long)]
+    pub recording: Option<String>,
+    /// Only recordings dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only recordings dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// At most this many hits.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// relevance or date.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    /// Neighbouring segments to show before and after each hit.
+    #[arg(long, default_value_t = 0)]
+    pub context: usize,
+    /// table, json or csv.
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+}
+
+/// `verbatim reindex`.
+#[derive(Debug, Args)]
+pub struct ReindexArgs {}
 
 /// `verbatim transcript`.
 #[derive(Debug, Args)]

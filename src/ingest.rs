@@ -14,6 +14,7 @@ use crate::audio::{self, DecodedAudio};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFormat};
 use crate::model::{parse_iso_date, DateSource, Recording, SourceKind, Transcript};
+use crate::search::SearchIndex;
 use crate::store::{Added, Store};
 use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
 
@@ -228,7 +229,10 @@ impl<'a> Ingester<'a> {
             segments: transcription.segments,
         };
         match self.store.add(recording.clone(), &transcript)? {
-            Added::New => Ok(Ok(Outcome::Added(Box::new(recording)))),
+            Added::New => {
+                SearchIndex::open(self.store.root())?.put(&recording, &transcript)?;
+                Ok(Ok(Outcome::Added(Box::new(recording))))
+            }
             Added::AlreadyPresent(existing) => Ok(Ok(Outcome::AlreadyPresent(existing))),
         }
     }
@@ -315,7 +319,10 @@ pub fn import_transcript(
         segments,
     };
     Ok(Ok(match store.add(recording.clone(), &transcript)? {
-        Added::New => Outcome::Added(Box::new(recording)),
+        Added::New => {
+            SearchIndex::open(store.root())?.put(&recording, &transcript)?;
+            Outcome::Added(Box::new(recording))
+        }
         Added::AlreadyPresent(existing) => Outcome::AlreadyPresent(existing),
     }))
 }

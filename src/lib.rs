@@ -21,6 +21,7 @@ pub mod export;
 pub mod import;
 pub mod ingest;
 pub mod model;
+pub mod search;
 pub mod store;
 pub mod transcribe;
 

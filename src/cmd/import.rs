@@ -7,6 +7,7 @@ use anyhow::{anyhow, Context};
 use verbatim::import::ImportFormat;
 use verbatim::ingest::{collect_transcript_inputs, import_transcript};
 use verbatim::model::parse_iso_date;
+use verbatim::search::SearchIndex;
 use verbatim::store::Store;
 
 use super::ingest::run_batch;
@@ -25,6 +26,8 @@ pub fn run(store_dir: &Path, args: ImportArgs) -> anyhow::Result<Status> {
         .transpose()?;
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
+    // A run killed between storing a recording and indexing it left the index short.
+    SearchIndex::open(store_dir)?.sync(&store)?;
     run_batch(store_dir, collect_transcript_inputs(&args.paths), |path| {
         import_transcript(&mut store, path, format, date)
     })

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
 use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome};
 use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
+use verbatim::search::SearchIndex;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
 
@@ -37,6 +38,8 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
+    // A run killed between storing a recording and indexing it left the index short.
+    SearchIndex::open(store_dir)?.sync(&store)?;
     let mut ingester = Ingester::new(&mut store, config);
     run_batch(store_dir, collect_inputs(&args.paths), |path| {
         let bar = progress_bar(path);

@@ -5,6 +5,7 @@ mod import;
 mod ingest;
 mod list;
 mod models;
+mod search;
 mod transcript;
 
 use std::io::{self, Write};
@@ -38,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, &cli.models_dir, args),
         Command::Import(args) => import::run(&cli.store, args),
+        Command::Search(args) => search::run(&cli.store, args),
+        Command::Reindex(args) => search::reindex(&cli.store, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),
         Command::List(args) => list::run(&cli.store, args),
         Command::Models { command } => models::run(&cli.models_dir, command),

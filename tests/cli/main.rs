@@ -4,10 +4,12 @@
 //! The model comes from `VERBATIM_MODELS` or the repository's `models/` folder; `make test`
 //! fetches it first.
 
+mod crash;
 mod import;
 mod ingest;
 mod long;
 mod models;
+mod search;
 mod transcript;
 
 #[path = "../support/long_recording.rs"]

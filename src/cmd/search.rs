@@ -1,0 +1,198 @@
+//! `verbatim search` and `verbatim reindex`: query the index with filters, print hits as a
+//! table (highlights in bold on a terminal, `**marked**` otherwise), JSON or CSV. grep's
+//! convention: exit 1 when nothing matched.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{anyhow, Context};
+use serde::Serialize;
+use verbatim::model::{hms, parse_iso_date, Transcript};
+use verbatim::search::{Hit, SearchIndex, SearchQuery};
+use verbatim::store::Store;
+
+use super::transcript::open_existing;
+use super::{print, Status};
+use crate::cli::{ReindexArgs, SearchArgs};
+
+/// A neighbouring segment, for `--context`.
+#[derive(Debug, Serialize)]
+struct Neighbour {
+    start_ms: u64,
+    start: String,
+    speaker: Option<String>,
+    text: String,
+}
+
+/// A hit as `--format json` writes it (field names are a contract: see README).
+#[derive(Debug, Serialize)]
+struct JsonHit<'a> {
+    #[serde(flatten)]
+    hit: &'a Hit,
+    start: String,
+    before: Vec<Neighbour>,
+    after: Vec<Neighbour>,
+}
+
+pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
+    let date = |text: &Option<String>, flag: &str| {
+        text.as_deref()
+            .map(|d| parse_iso_date(d).with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD")))
+            .transpose()
+    };
+    let store = open_existing(store_dir)?;
+    let recording_sha256 = args
+        .recording
+        .as_deref()
+        .map(|r| store.resolve(r).map(|rec| rec.sha256.clone()))
+        .transpose()?;
+    let query = SearchQuery {
+        text: args.query.clone(),
+        speaker: args.speaker.clone(),
+        recording_sha256,
+        from: date(&args.from, "--from")?,
+        to: date(&args.to, "--to")?,
+        limit: args.limit,
+        by_date: match args.sort.as_str() {
+            "relevance" => false,
+            "date" => true,
+            other => anyhow::bail!("unknown --sort {other:?} (relevance, date)"),
+        },
+    };
+    let index = SearchIndex::open(store_dir)?;
+    index.sync(&store)?;
+    let hits = index.search(&query)?;
+    let mut transcripts: HashMap<String, Transcript> = HashMap::new();
+    let mut context = |hit: &Hit| -> anyhow::Result<(Vec<Neighbour>, Vec<Neighbour>)> {
+        if args.context == 0 {
+            return Ok((vec![], vec![]));
+        }
+        if !transcripts.contains_key(&hit.sha256) {
+            let recording = store.resolve(&hit.sha256)?;
+            transcripts.insert(hit.sha256.clone(), store.transcript(recording)?);
+        }
+        let segments = &transcripts[&hit.sha256].segments;
+        let neighbour = |i: usize| Neighbour {
+            start_ms: segments[i].start_ms,
+            start: hms(segments[i].start_ms),
+            speaker: segments[i].speaker.clone(),
+            text: segments[i].text.clone(),
+        };
+        let before = (hit.segment.saturating_sub(args.context)..hit.segment)
+            .map(neighbour)
+            .collect();
+        let after = (hit.segment + 1..(hit.segment + 1 + args.context).min(segments.len()))
+            .map(neighbour)
+            .collect();
+        Ok((before, after))
+    };
+    let text = match args.format.as_str() {
+        "json" => {
+            let mut out = Vec::with_capacity(hits.len());
+            for hit in &hits {
+                let (before, after) = context(hit)?;
+                out.push(JsonHit {
+                    hit,
+                    start: hms(hit.start_ms),
+                    before,
+                    after,
+                });
+            }
+            serde_json::to_string_pretty(&out)? + "\n"
+        }
+        "csv" => {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record([
+                "recording",
+                "sha256",
+                "recording_date",
+                "speaker",
+                "start",
+                "start_ms",
+                "end_ms",
+                "text",
+                "context_before",
+                "context_after",
+            ])?;
+            for hit in &hits {
+                let (before, after) = context(hit)?;
+                let join = |n: &[Neighbour]| {
+                    n.iter()
+                        .map(|n| n.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                writer.write_record([
+                    hit.recording.as_str(),
+                    &hit.sha256,
+                    hit.recording_date.as_deref().unwrap_or(""),
+                    hit.speaker.as_deref().unwrap_or(""),
+                    &hms(hit.start_ms),
+                    &hit.start_ms.to_string(),
+                    &hit.end_ms.to_string(),
+                    &hit.text,
+                    &join(&before),
+                    &join(&after),
+                ])?;
+            }
+            String::from_utf8(writer.into_inner().map_err(|e| anyhow!("{e}"))?)?
+        }
+        "table" => {
+            let terminal = std::io::stdout().is_terminal();
+            let mut out = String::new();
+            for hit in &hits {
+                let (before, after) = context(hit)?;
+                let line = |n: &Neighbour| format!("      {} {}\n", n.start, n.text);
+                before.iter().for_each(|n| out.push_str(&line(n)));
+                out.push_str(&format!(
+                    "{}  {}  {}  {}  {}\n",
+                    hit.recording_date.as_deref().unwrap_or("unknown"),
+                    hms(hit.start_ms),
+                    hit.speaker.as_deref().unwrap_or("-"),
+                    hit.recording,
+                    highlight(&hit.text, &hit.highlights, terminal)
+                ));
+                after.iter().for_each(|n| out.push_str(&line(n)));
+            }
+            out
+        }
+        other => anyhow::bail!("unknown search format {other:?} (table, json, csv)"),
+    };
+    print(&text)?;
+    Ok(if hits.is_empty() {
+        Status::Partial
+    } else {
+        Status::Success
+    })
+}
+
+/// Marks character ranges: ANSI bold on a terminal, `**...**` otherwise.
+fn highlight(text: &str, ranges: &[(usize, usize)], terminal: bool) -> String {
+    let (open, close) = if terminal {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
+    let mut out = String::with_capacity(text.len() + ranges.len() * 8);
+    for (i, c) in text.chars().enumerate() {
+        if ranges.iter().any(|r| r.0 == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if ranges.iter().any(|r| r.1 == i + 1) {
+            out.push_str(close);
+        }
+    }
+    out
+}
+
+pub fn reindex(store_dir: &Path, _args: ReindexArgs) -> anyhow::Result<Status> {
+    let store: Store = open_existing(store_dir)?;
+    let segments = SearchIndex::open(store_dir)?.rebuild(&store)?;
+    println!(
+        "indexed {segments} segments of {} recordings",
+        store.recordings().len()
+    );
+    Ok(Status::Success)
+}

@@ -1,0 +1,511 @@
+//! The search index: every speech segment of every stored transcript in a tantivy index inside
+//! the store (`<store>/index/`), with its recording, date, speaker and times, so that a query
+//! finds the moment to play.
+//!
+//! Fields: `text` (English stemming, for recall; stored, for snippets), `exact` (lower-cased
+//! words, no stemming: a quoted phrase is searched here, so it matches the words as spoken),
+//! `fuzzy1`/`fuzzy2` (the same words, for `word~1` / `word~2` edit-distance terms), `sha256`,
+//! `name`, `date` (days since 1970, fast), `speaker` (whole label, case-insensitive),
+//! `segment`, `start_ms`, `end_ms`. Flagged segments (gaps, loops, text outside speech) are not
+//! indexed: they are not quotes.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::{doc, Index, IndexWriter, Order, TantivyDocument, Term};
+use time::Date;
+
+use crate::error::{Error, Result};
+use crate::model::{Recording, Transcript};
+use crate::store::Store;
+
+const INDEX_DIR: &str = "index";
+const RAW_LOWER: &str = "raw_lower";
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    text: Field,
+    exact: Field,
+    fuzzy1: Field,
+    fuzzy2: Field,
+    sha256: Field,
+    name: Field,
+    date: Field,
+    speaker: Field,
+    segment: Field,
+    start_ms: Field,
+    end_ms: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let positions = |tokenizer: &str| {
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+    };
+    let terms_only = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let number = NumericOptions::default().set_stored().set_fast();
+    let fields = Fields {
+        text: builder.add_text_field(
+            "text",
+            TextOptions::default()
+                .set_indexing_options(positions("en_stem"))
+                .set_stored(),
+        ),
+        exact: builder.add_text_field(
+            "exact",
+            TextOptions::default().set_indexing_options(positions("default")),
+        ),
+        fuzzy1: builder.add_text_field("fuzzy1", terms_only.clone()),
+        fuzzy2: builder.add_text_field("fuzzy2", terms_only),
+        sha256: builder.add_text_field("sha256", STRING | STORED),
+        name: builder.add_text_field("name", STORED),
+        date: builder.add_i64_field("date", number.clone().set_indexed()),
+        speaker: builder.add_text_field(
+            "speaker",
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(RAW_LOWER)
+                        .set_index_option(IndexRecordOption::Basic),
+                )
+                .set_stored(),
+        ),
+        segment: builder.add_u64_field("segment", STORED),
+        start_ms: builder.add_u64_field("start_ms", number.clone()),
+        end_ms: builder.add_u64_field("end_ms", STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// A search over the index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchQuery {
+    /// tantivy query syntax: words, `"phrases"`, `"phrase"~N`, `word~N`, `AND`/`OR`/`NOT`, `pre*`.
+    pub text: String,
+    /// Only this speaker (case-insensitive, whole label).
+    pub speaker: Option<String>,
+    /// Only this recording (its SHA-256).
+    pub recording_sha256: Option<String>,
+    /// Only recordings dated on or after this day.
+    pub from: Option<Date>,
+    /// Only recordings dated on or before this day.
+    pub to: Option<Date>,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Order by recording date and time instead of relevance.
+    pub by_date: bool,
+}
+
+/// One matching segment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// The recording's file name.
+    pub recording: String,
+    /// The recording's SHA-256.
+    pub sha256: String,
+    /// The recording date, `YYYY-MM-DD`, if known.
+    pub recording_date: Option<String>,
+    /// The speaker, if known.
+    pub speaker: Option<String>,
+    /// The segment's index in its transcript.
+    pub segment: usize,
+    /// Start in ms.
+    pub start_ms: u64,
+    /// End in ms.
+    pub end_ms: u64,
+    /// The segment's text.
+    pub text: String,
+    /// Matched words as character (not byte) ranges `[start, end)` in `text`.
+    pub highlights: Vec<(usize, usize)>,
+    /// Relevance score.
+    pub score: f32,
+}
+
+/// The index inside a store.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    path: PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens the index in `store_root`, creating it if absent.
+    pub fn open(store_root: &Path) -> Result<SearchIndex> {
+        let path = store_root.join(INDEX_DIR);
+        std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        let (schema, fields) = schema();
+        let directory =
+            tantivy::directory::MmapDirectory::open(&path).map_err(|e| Error::CorruptStore {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        let index = Index::open_or_create(directory, schema).map_err(|e| Error::CorruptStore {
+            path: path.clone(),
+            reason: format!("{e} (run `verbatim reindex`)"),
+        })?;
+        index.tokenizers().register(
+            RAW_LOWER,
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .build(),
+        );
+        Ok(SearchIndex {
+            index,
+            fields,
+            path,
+        })
+    }
+
+    fn fail(&self, error: tantivy::TantivyError) -> Error {
+        Error::CorruptStore {
+            path: self.path.clone(),
+            reason: error.to_string(),
+        }
+    }
+
+    fn writer(&self) -> Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Indexes (or re-indexes) one recording's speech segments, in one commit.
+    pub fn put(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
+        let mut writer = self.writer()?;
+        self.add_to(&mut writer, recording, transcript)?;
+        writer.commit().map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// Rebuilds the whole index from the store's transcripts, in one commit. Returns the
+    /// number of segments indexed.
+    pub fn rebuild(&self, store: &Store) -> Result<usize> {
+        let mut writer = self.writer()?;
+        writer.delete_all_documents().map_err(|e| self.fail(e))?;
+        let mut segments = 0;
+        for recording in store.recordings() {
+            let transcript = store.transcript(recording)?;
+            segments += self.add_to(&mut writer, recording, &transcript)?;
+        }
+        writer.commit().map_err(|e| self.fail(e))?;
+        Ok(segments)
+    }
+
+    fn add_to(
+        &self,
+        writer: &mut IndexWriter,
+        recording: &Recording,
+        transcript: &Transcript,
+    ) -> Result<usize> {
+        let f = self.fields;
+        writer.delete_term(Term::from_field_text(f.sha256, &recording.sha256));
+        let mut count = 0;
+        for segment in transcript.segments.iter().filter(|s| s.is_speech()) {
+            let mut document = doc!(
+                f.text => segment.text.as_str(),
+                f.exact => segment.text.as_str(),
+                f.fuzzy1 => segment.text.as_str(),
+                f.fuzzy2 => segment.text.as_str(),
+                f.sha256 => recording.sha256.as_str(),
+                f.name => recording.name.as_str(),
+                f.segment => segment.index as u64,
+                f.start_ms => segment.start_ms,
+                f.end_ms => segment.end_ms,
+            );
+            if let Some(date) = recording.recording_date {
+                document.add_i64(f.date, days(date));
+            }
+            if let Some(speaker) = &segment.speaker {
+                document.add_text(f.speaker, speaker);
+            }
+            writer.add_document(document).map_err(|e| self.fail(e))?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Indexes every stored recording the index lacks (after a crash between storing a
+    /// recording and indexing it). Returns how many were added.
+    pub fn sync(&self, store: &Store) -> Result<usize> {
+        let reader = self.index.reader().map_err(|e| self.fail(e))?;
+        let searcher = reader.searcher();
+        let mut missing = Vec::new();
+        for recording in store.recordings() {
+            let term = Term::from_field_text(self.fields.sha256, &recording.sha256);
+            if searcher.doc_freq(&term).map_err(|e| self.fail(e))? == 0 {
+                let transcript = store.transcript(recording)?;
+                if transcript.segments.iter().any(|s| s.is_speech()) {
+                    missing.push((recording, transcript));
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let mut writer = self.writer()?;
+        for (recording, transcript) in &missing {
+            self.add_to(&mut writer, recording, transcript)?;
+        }
+        writer.commit().map_err(|e| self.fail(e))?;
+        Ok(missing.len())
+    }
+
+    /// Runs a query. An empty or malformed query is `Error::Invalid` with the parser's reason.
+    pub fn search(&self, query: &SearchQuery) -> Result<Vec<Hit>> {
+        let f = self.fields;
+        if query.text.trim().is_empty() {
+            return Err(Error::Invalid("empty query".into()));
+        }
+        let mut parser = QueryParser::for_index(&self.index, vec![f.text, f.exact]);
+        parser.set_field_boost(f.exact, 1.5);
+        parser.set_field_fuzzy(f.fuzzy1, false, 1, true);
+        parser.set_field_fuzzy(f.fuzzy2, false, 2, true);
+        let rewritten = rewrite_query(&query.text)?;
+        let parsed = parser
+            .parse_query(&rewritten)
+            .map_err(|e| Error::Invalid(format!("bad query {:?}: {e}", query.text)))?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed.box_clone())];
+        if let Some(speaker) = &query.speaker {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.speaker, &speaker.to_lowercase()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(sha256) = &query.recording_sha256 {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.sha256, sha256),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if query.from.is_some() || query.to.is_some() {
+            let bound = |date: Option<Date>| {
+                date.map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_i64(f.date, days(d)))
+                })
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(query.from), bound(query.to))),
+            ));
+        }
+        let combined = BooleanQuery::new(clauses);
+        let reader = self.index.reader().map_err(|e| self.fail(e))?;
+        let searcher = reader.searcher();
+        let limit = query.limit.max(1);
+        let addresses: Vec<(f32, tantivy::DocAddress)> = if query.by_date {
+            searcher
+                .search(
+                    &combined,
+                    &TopDocs::with_limit(limit).order_by_fast_field::<i64>("date", Order::Asc),
+                )
+                .map_err(|e| self.fail(e))?
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect()
+        } else {
+            searcher
+                .search(&combined, &TopDocs::with_limit(limit).order_by_score())
+                .map_err(|e| self.fail(e))?
+        };
+        let snippets = SnippetGenerator::create(&searcher, &*parsed, f.text)
+            .map(|mut generator| {
+                generator.set_max_num_chars(100_000);
+                generator
+            })
+            .map_err(|e| self.fail(e))?;
+        let exact_snippets = SnippetGenerator::create(&searcher, &*parsed, f.exact).ok();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let document: TantivyDocument = searcher.doc(address).map_err(|e| self.fail(e))?;
+            let text_of = |field: Field| {
+                document
+                    .get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let number = |field: Field| {
+                document
+                    .get_first(field)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0)
+            };
+            let text = text_of(f.text).unwrap_or_default();
+            let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+            let snippet = snippets.snippet_from_doc(&document);
+            let offset = snippet.fragment_range().start;
+            ranges.extend(
+                snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| r.start + offset..r.end + offset),
+            );
+            if ranges.is_empty() {
+                if let Some(generator) = &exact_snippets {
+                    // The exact field is not stored: highlight the stored text with its terms.
+                    let mut stored = TantivyDocument::default();
+                    stored.add_text(f.exact, &text);
+                    let snippet = generator.snippet_from_doc(&stored);
+                    let offset = snippet.fragment_range().start;
+                    ranges.extend(
+                        snippet
+                            .highlighted()
+                            .iter()
+                            .map(|r| r.start + offset..r.end + offset),
+                    );
+                }
+            }
+            hits.push(Hit {
+                recording: text_of(f.name).unwrap_or_default(),
+                sha256: text_of(f.sha256).unwrap_or_default(),
+                recording_date: document
+                    .get_first(f.date)
+                    .and_then(|v| v.as_i64())
+                    .map(|d| from_days(d).to_string()),
+                speaker: text_of(f.speaker),
+                segment: number(f.segment) as usize,
+                start_ms: number(f.start_ms),
+                end_ms: number(f.end_ms),
+                highlights: char_ranges(&text, &ranges),
+                text,
+                score,
+            });
+        }
+        if query.by_date {
+            hits.sort_by(|a, b| {
+                (&a.recording_date, &a.recording, a.start_ms).cmp(&(
+                    &b.recording_date,
+                    &b.recording,
+                    b.start_ms,
+                ))
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// Quoted phrases go to the exact field; `word~N` (N = 1 or 2) to the fuzzy fields.
+fn rewrite_query(text: &str) -> Result<String> {
+    static PARTS: OnceLock<Regex> = OnceLock::new();
+    let parts = PARTS.get_or_init(|| {
+        Regex::new(
+            r#"(?P<field>\w+:)?(?P<phrase>"[^"]*"(?:~\d+)?)|(?P<word>[\p{L}\p{N}'_]+)~(?P<n>\d+)"#,
+        )
+        .expect("valid regex")
+    });
+    if text.matches('"').count() % 2 == 1 {
+        return Err(Error::Invalid(format!(
+            "bad query {text:?}: unbalanced quote"
+        )));
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for caps in parts.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        out.push_str(&text[last..whole.start()]);
+        if let Some(phrase) = caps.name("phrase") {
+            match caps.name("field") {
+                Some(field) => out.push_str(&format!("{}{}", field.as_str(), phrase.as_str())),
+                None => out.push_str(&format!("exact:{}", phrase.as_str())),
+            }
+        } else {
+            let word = &caps["word"];
+            match &caps["n"] {
+                "0" => out.push_str(word),
+                "1" => out.push_str(&format!("fuzzy1:{word}")),
+                "2" => out.push_str(&format!("fuzzy2:{word}")),
+                n => {
+                    return Err(Error::Invalid(format!(
+                        "bad query {text:?}: {word}~{n}: fuzzy distance must be 1 or 2"
+                    )))
+                }
+            }
+        }
+        last = whole.end();
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
+}
+
+fn days(date: Date) -> i64 {
+    i64::from(date.to_julian_day() - time::macros::date!(1970 - 01 - 01).to_julian_day())
+}
+
+fn from_days(days: i64) -> Date {
+    Date::from_julian_day(time::macros::date!(1970 - 01 - 01).to_julian_day() + days as i32)
+        .unwrap_or(time::macros::date!(1970 - 01 - 01))
+}
+
+/// Byte ranges to character ranges, merged and in order.
+fn char_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
+    let to_char = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count());
+    let mut out: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|r| (to_char(r.start), to_char(r.end)))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_go_to_the_exact_field_and_fuzzy_terms_to_fuzzy_fields() {
+        assert_eq!(
+            rewrite_query(r#""see everything""#).unwrap(),
+            r#"exact:"see everything""#
+        );
+        assert_eq!(
+            rewrite_query(r#""user data"~3"#).unwrap(),
+            r#"exact:"user data"~3"#
+        );
+        assert_eq!(
+            rewrite_query("acess~1 AND admin").unwrap(),
+            "fuzzy1:acess AND admin"
+        );
+        assert_eq!(rewrite_query("beijing~2").unwrap(), "fuzzy2:beijing");
+        assert_eq!(rewrite_query(r#"text:"a b""#).unwrap(), r#"text:"a b""#);
+        assert!(rewrite_query(r#""unbalanced"#).is_err());
+        assert!(rewrite_query("word~3").is_err());
+    }
+
+    #[test]
+    fn dates_round_trip_through_day_numbers() {
+        let date = time::macros::date!(2021 - 09 - 14);
+        assert_eq!(from_days(days(date)), date);
+        assert_eq!(days(time::macros::date!(1970 - 01 - 02)), 1);
+    }
+
+    #[test]
+    fn byte_ranges_become_character_ranges() {
+        assert_eq!(
+            char_ranges("café data", std::slice::from_ref(&(6..10))),
+            [(5, 9)]
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Crash safety: `verbatim ingest` killed with SIGKILL at several moments leaves a store and an
+//! index that open, hold only whole recordings, and reach a clean run's state when the same
+//! command runs again.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::{models_dir, repo, Workdir};
+
+fn inputs() -> Vec<String> {
+    [
+        "tests/data/jfk.wav",
+        "corpus/untitled memo.wav",
+        "corpus/board call.ogg",
+        "corpus/interview 2021-12-02.m4a",
+    ]
+    .iter()
+    .map(|p| repo().join(p).to_str().unwrap().to_string())
+    .collect()
+}
+
+/// Recording names with their segment counts, and every hit for a common word.
+fn state(work: &Workdir) -> (Vec<(String, u64)>, usize) {
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let mut recordings: Vec<(String, u64)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_string(),
+                r["segment_count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    recordings.sort();
+    let hits = work.run(&["search", "the OR a", "--format", "json", "--limit", "10000"]);
+    let count = if hits.code() == 1 {
+        0
+    } else {
+        hits.json().as_array().unwrap().len()
+    };
+    (recordings, count)
+}
+
+fn ingest_args() -> Vec<String> {
+    let mut args = vec!["ingest".to_string()];
+    args.extend(inputs());
+    args
+}
+
+#[test]
+fn sigkill_during_ingest_then_rerun_equals_a_clean_run() {
+    let clean = Workdir::new();
+    let args = ingest_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    clean.run(&args).ok();
+    let expected = state(&clean);
+    assert_eq!(expected.0.len(), 4);
+    assert!(expected.1 > 0);
+
+    for kill_after_ms in [300, 2_500, 6_000, 12_000] {
+        let work = Workdir::new();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .args(&args)
+            .env("VERBATIM_STORE", work.store())
+            .env("VERBATIM_MODELS", models_dir())
+            .env("VERBATIM_THREADS", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(kill_after_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+
+        // Whatever was stored is whole: every listed recording has its transcript and is indexed.
+        if work.store().join("manifest.json").exists() {
+            let (recordings, _) = state(&work);
+            for (name, segments) in &recordings {
+                let expected_segments = expected.0.iter().find(|r| &r.0 == name).unwrap().1;
+                assert_eq!(
+                    *segments, expected_segments,
+                    "{name} after a kill at {kill_after_ms} ms"
+                );
+                let doc = work.run(&["transcript", name, "--format", "json"]).json();
+                assert_eq!(
+                    doc["transcript"]["segments"].as_array().unwrap().len() as u64,
+                    expected_segments
+                );
+            }
+        }
+        // The same command again completes the work, with no duplicates.
+        work.run(&args).ok();
+        assert_eq!(
+            state(&work),
+            expected,
+            "after a kill at {kill_after_ms} ms and a rerun"
+        );
+        let manifest: Value = work.manifest();
+        assert_eq!(manifest["recordings"].as_array().unwrap().len(), 4);
+    }
+}
