@@ -33,9 +33,133 @@ fn main() {
         );
         return;
     }
-    if let Err(e) = run() {
+    let result = match args.get(1).map(String::as_str) {
+        Some("index") => index_bench(
+            args.get(2)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1_000_000),
+        ),
+        Some("ingest") => run(),
+        _ => run().and_then(|_| index_bench(1_000_000)),
+    };
+    if let Err(e) = result {
         eprintln!("verbatim-bench: {e:#}");
         std::process::exit(2);
+    }
+}
+
+/// The index benchmark: `segments` segments of generated text transcripts (1,000 segments a
+/// file, sentences drawn from the corpus truth, speakers and dates varied), imported by the real
+/// binary; then query latencies through the library.
+fn index_bench(segments: usize) -> anyhow::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("bench-out");
+    let folder = out.join("index-corpus");
+    let store = out.join("store-index");
+    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(&store);
+    std::fs::create_dir_all(&folder)?;
+    let truth: Value = serde_json::from_slice(&std::fs::read(root.join("corpus/truth.json"))?)?;
+    let sentences: Vec<String> = truth["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["lines"].as_array().unwrap().iter())
+        .map(|l| l["text"].as_str().unwrap().to_string())
+        .collect();
+    let speakers = [
+        "Security Lead",
+        "Engineering Manager",
+        "Data Analyst",
+        "Product Owner",
+        "Legal Counsel",
+    ];
+    let mut seed: u64 = 0x2021_0914;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let per_file = 1_000;
+    let files = segments.div_ceil(per_file);
+    for file in 0..files {
+        let day = time::macros::date!(2021 - 09 - 01) + time::Duration::days((file % 150) as i64);
+        let mut text = String::with_capacity(per_file * 80);
+        for i in 0..per_file.min(segments - file * per_file) {
+            let seconds = i * 36;
+            text.push_str(&format!(
+                "[{:02}:{:02}:{:02}] {}: {}\n",
+                seconds / 3600,
+                seconds / 60 % 60,
+                seconds % 60,
+                speakers[next(speakers.len())],
+                sentences[next(sentences.len())]
+            ));
+        }
+        std::fs::write(folder.join(format!("{day} meeting {file:04}.txt")), text)?;
+    }
+    let mut command = Command::new(root.join("target/release/verbatim"));
+    command
+        .arg("--store")
+        .arg(&store)
+        .arg("import")
+        .arg(&folder);
+    let (wall, rss) = measure(command)?;
+    let index_bytes: u64 = std::fs::read_dir(store.join("index"))?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!();
+    println!("index benchmark: {segments} segments in {files} imported text transcripts");
+    println!(
+        "import + index: {wall:.1} s, {:.0} segments/s, peak RSS {} MiB, index on disk {:.0} MiB",
+        segments as f64 / wall,
+        rss / 1024,
+        index_bytes as f64 / 1_048_576.0
+    );
+    let index = verbatim::search::SearchIndex::open(&store)?;
+    let queries: [(&str, verbatim::search::SearchQuery); 4] = [
+        ("phrase", query("\"see everything\"", None, false)),
+        (
+            "boolean",
+            query("beijing AND (admin OR engineer)", None, false),
+        ),
+        ("fuzzy", query("acess~1", None, false)),
+        (
+            "filtered",
+            query("\"user data\"~3", Some("Security Lead"), true),
+        ),
+    ];
+    println!("| query | p50 | p99 | hits (limit 20) |");
+    println!("|---|---|---|---|");
+    for (label, q) in &queries {
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for _ in 0..50 {
+            let started = Instant::now();
+            hits = index.search(q)?.len();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "| {label} `{}` | {:.1} ms | {:.1} ms | {hits} |",
+            q.text,
+            times[times.len() / 2],
+            times[times.len() * 99 / 100]
+        );
+    }
+    Ok(())
+}
+
+fn query(text: &str, speaker: Option<&str>, dated: bool) -> verbatim::search::SearchQuery {
+    verbatim::search::SearchQuery {
+        text: text.into(),
+        speaker: speaker.map(Into::into),
+        from: dated.then_some(time::macros::date!(2021 - 10 - 01)),
+        to: dated.then_some(time::macros::date!(2021 - 12 - 31)),
+        limit: 20,
+        ..Default::default()
     }
 }
 

@@ -180,6 +180,12 @@ impl SearchIndex {
         }
     }
 
+    /// Commits, then lets merges finish so that replaced segment files are removed.
+    fn commit(&self, mut writer: IndexWriter) -> Result<()> {
+        writer.commit().map_err(|e| self.fail(e))?;
+        writer.wait_merging_threads().map_err(|e| self.fail(e))
+    }
+
     fn writer(&self) -> Result<IndexWriter> {
         self.index
             .writer_with_num_threads(1, WRITER_MEMORY)
@@ -190,7 +196,7 @@ impl SearchIndex {
     pub fn put(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
         let mut writer = self.writer()?;
         self.add_to(&mut writer, recording, transcript)?;
-        writer.commit().map_err(|e| self.fail(e))?;
+        self.commit(writer)?;
         Ok(())
     }
 
@@ -204,7 +210,7 @@ impl SearchIndex {
             let transcript = store.transcript(recording)?;
             segments += self.add_to(&mut writer, recording, &transcript)?;
         }
-        writer.commit().map_err(|e| self.fail(e))?;
+        self.commit(writer)?;
         Ok(segments)
     }
 
@@ -263,7 +269,7 @@ impl SearchIndex {
         for (recording, transcript) in &missing {
             self.add_to(&mut writer, recording, transcript)?;
         }
-        writer.commit().map_err(|e| self.fail(e))?;
+        self.commit(writer)?;
         Ok(missing.len())
     }
 
