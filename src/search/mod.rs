@@ -22,7 +22,7 @@ use tantivy::schema::{
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
-use tantivy::{doc, Index, IndexWriter, Order, TantivyDocument, Term};
+use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use time::Date;
 
 use crate::error::{Error, Result};
@@ -141,6 +141,7 @@ pub struct Hit {
 /// The index inside a store.
 pub struct SearchIndex {
     index: Index,
+    reader: IndexReader,
     fields: Fields,
     path: PathBuf,
 }
@@ -166,8 +167,17 @@ impl SearchIndex {
                 .filter(LowerCaser)
                 .build(),
         );
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| Error::CorruptStore {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
         Ok(SearchIndex {
             index,
+            reader,
             fields,
             path,
         })
@@ -183,7 +193,8 @@ impl SearchIndex {
     /// Commits, then lets merges finish so that replaced segment files are removed.
     fn commit(&self, mut writer: IndexWriter) -> Result<()> {
         writer.commit().map_err(|e| self.fail(e))?;
-        writer.wait_merging_threads().map_err(|e| self.fail(e))
+        writer.wait_merging_threads().map_err(|e| self.fail(e))?;
+        self.reader.reload().map_err(|e| self.fail(e))
     }
 
     fn writer(&self) -> Result<IndexWriter> {
@@ -250,8 +261,7 @@ impl SearchIndex {
     /// Indexes every stored recording the index lacks (after a crash between storing a
     /// recording and indexing it). Returns how many were added.
     pub fn sync(&self, store: &Store) -> Result<usize> {
-        let reader = self.index.reader().map_err(|e| self.fail(e))?;
-        let searcher = reader.searcher();
+        let searcher = self.reader.searcher();
         let mut missing = Vec::new();
         for recording in store.recordings() {
             let term = Term::from_field_text(self.fields.sha256, &recording.sha256);
@@ -318,8 +328,7 @@ impl SearchIndex {
             ));
         }
         let combined = BooleanQuery::new(clauses);
-        let reader = self.index.reader().map_err(|e| self.fail(e))?;
-        let searcher = reader.searcher();
+        let searcher = self.reader.searcher();
         let limit = query.limit.max(1);
         let addresses: Vec<(f32, tantivy::DocAddress)> = if query.by_date {
             searcher
