@@ -25,6 +25,7 @@ demo: model
 	$(VERBATIM) --store $(DEMO_STORE) ingest corpus/
 	$(VERBATIM) --store $(DEMO_STORE) list
 	$(VERBATIM) --store $(DEMO_STORE) transcript "2021-09-14 security standup" --format srt | head -20
+	$(VERBATIM) --store $(DEMO_STORE) search '"see everything" OR "master admin"' --sort date
 
 test: model
 	$(CARGO) test --release --locked

@@ -409,12 +409,17 @@ impl SearchIndex {
             });
         }
         if query.by_date {
+            // Dated recordings in date order, then undated ones.
             hits.sort_by(|a, b| {
-                (&a.recording_date, &a.recording, a.start_ms).cmp(&(
-                    &b.recording_date,
-                    &b.recording,
-                    b.start_ms,
-                ))
+                let key = |h: &Hit| {
+                    (
+                        h.recording_date.is_none(),
+                        h.recording_date.clone(),
+                        h.recording.clone(),
+                        h.start_ms,
+                    )
+                };
+                key(a).cmp(&key(b))
             });
         }
         Ok(hits)

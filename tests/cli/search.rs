@@ -221,13 +221,21 @@ fn hits_carry_highlights_context_and_date_order() {
         .json();
     let hits = hits.as_array().unwrap();
     assert!(hits.len() >= 3);
-    let dates: Vec<&str> = hits
+    // Dated hits in date order, undated ones last.
+    let dates: Vec<(bool, &str)> = hits
         .iter()
-        .map(|h| h["recording_date"].as_str().unwrap_or(""))
+        .map(|h| {
+            let date = h["recording_date"].as_str();
+            (date.is_none(), date.unwrap_or(""))
+        })
         .collect();
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted);
+    assert!(
+        dates.last().unwrap().0,
+        "the undated memo comes last: {dates:?}"
+    );
     for hit in hits {
         let text: Vec<char> = hit["text"].as_str().unwrap().chars().collect();
         let marked: Vec<String> = hit["highlights"]
