@@ -368,28 +368,13 @@ impl SearchIndex {
                     .unwrap_or(0)
             };
             let text = text_of(f.text).unwrap_or_default();
-            let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-            let snippet = snippets.snippet_from_doc(&document);
-            let offset = snippet.fragment_range().start;
-            ranges.extend(
-                snippet
-                    .highlighted()
-                    .iter()
-                    .map(|r| r.start + offset..r.end + offset),
-            );
+            let mut ranges = highlighted_ranges(&snippets.snippet_from_doc(&document));
             if ranges.is_empty() {
                 if let Some(generator) = &exact_snippets {
                     // The exact field is not stored: highlight the stored text with its terms.
                     let mut stored = TantivyDocument::default();
                     stored.add_text(f.exact, &text);
-                    let snippet = generator.snippet_from_doc(&stored);
-                    let offset = snippet.fragment_range().start;
-                    ranges.extend(
-                        snippet
-                            .highlighted()
-                            .iter()
-                            .map(|r| r.start + offset..r.end + offset),
-                    );
+                    ranges = highlighted_ranges(&generator.snippet_from_doc(&stored));
                 }
             }
             hits.push(Hit {
@@ -424,6 +409,16 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// A snippet's highlights as byte ranges in the whole text (not in its fragment).
+fn highlighted_ranges(snippet: &tantivy::snippet::Snippet) -> Vec<std::ops::Range<usize>> {
+    let offset = snippet.fragment_range().start;
+    snippet
+        .highlighted()
+        .iter()
+        .map(|r| r.start + offset..r.end + offset)
+        .collect()
 }
 
 /// Quoted phrases go to the exact field; `word~N` (N = 1 or 2) to the fuzzy fields.
