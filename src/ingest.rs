@@ -228,14 +228,46 @@ impl<'a> Ingester<'a> {
             language: transcription.language,
             segments: transcription.segments,
         };
-        match self.store.add(recording.clone(), &transcript)? {
-            Added::New => {
-                SearchIndex::open(self.store.root())?.put(&recording, &transcript)?;
-                Ok(Ok(Outcome::Added(Box::new(recording))))
-            }
-            Added::AlreadyPresent(existing) => Ok(Ok(Outcome::AlreadyPresent(existing))),
-        }
+        let mut outcomes = commit_batch(self.store, vec![(recording, transcript)])?;
+        Ok(Ok(outcomes.pop().expect("one outcome per recording")))
     }
+}
+
+/// Stores a batch of new recordings in one store transaction, then indexes them in one index
+/// commit. Returns one outcome per recording, in order. A crash between the two leaves the
+/// index short of whole recordings, which [`SearchIndex::sync`] adds on the next run.
+pub fn commit_batch(
+    store: &mut Store,
+    batch: Vec<(Recording, Transcript)>,
+) -> Result<Vec<Outcome>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let added = store.add_many(batch.iter().map(|(r, t)| (r.clone(), t)).collect())?;
+    let new: Vec<(&Recording, &Transcript)> = batch
+        .iter()
+        .zip(&added)
+        .filter(|(_, added)| **added == Added::New)
+        .map(|((r, t), _)| (r, t))
+        .collect();
+    SearchIndex::open(store.root())?.put_many(&new)?;
+    Ok(batch
+        .into_iter()
+        .zip(added)
+        .map(|((recording, _), added)| match added {
+            Added::New => Outcome::Added(Box::new(recording)),
+            Added::AlreadyPresent(existing) => Outcome::AlreadyPresent(existing),
+        })
+        .collect())
+}
+
+/// A transcript file read and parsed, ready for [`commit_batch`].
+#[derive(Debug)]
+pub enum Prepared {
+    /// A recording not in the store yet.
+    New(Box<Recording>, Transcript),
+    /// These bytes are stored already.
+    Present(Box<Recording>),
 }
 
 /// Transcript files larger than this are refused rather than read into memory.
@@ -251,44 +283,54 @@ pub fn import_transcript(
     format: Option<ImportFormat>,
     date: Option<Date>,
 ) -> Result<Result<Outcome>> {
-    let read = || -> Result<(Vec<u8>, String)> {
-        let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
-        if size == 0 {
-            return Err(Error::EmptyFile { path: path.into() });
+    match prepare_import(store, path, format, date) {
+        Ok(Prepared::New(recording, transcript)) => {
+            let mut outcomes = commit_batch(store, vec![(*recording, transcript)])?;
+            Ok(Ok(outcomes.pop().expect("one outcome per recording")))
         }
-        if size > MAX_TRANSCRIPT_BYTES {
-            return Err(Error::Invalid(format!(
-                "{}: {size} bytes is more than the {MAX_TRANSCRIPT_BYTES} a transcript may have",
-                path.display()
-            )));
-        }
-        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes.clone()).map_err(|e| Error::Malformed {
-            path: path.into(),
-            line: bytes[..e.utf8_error().valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1,
-            reason: "not UTF-8 text".into(),
-        })?;
-        Ok((bytes, text))
-    };
-    let (bytes, text) = match read() {
-        Ok(read) => read,
-        Err(e) => return Ok(Err(e)),
-    };
+        Ok(Prepared::Present(existing)) => Ok(Ok(Outcome::AlreadyPresent(existing))),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Reads and parses a transcript file for import without storing it (see
+/// [`import_transcript`]). An error is this file's failure.
+pub fn prepare_import(
+    store: &Store,
+    path: &Path,
+    format: Option<ImportFormat>,
+    date: Option<Date>,
+) -> Result<Prepared> {
+    let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if size == 0 {
+        return Err(Error::EmptyFile { path: path.into() });
+    }
+    if size > MAX_TRANSCRIPT_BYTES {
+        return Err(Error::Invalid(format!(
+            "{}: {size} bytes is more than the {MAX_TRANSCRIPT_BYTES} a transcript may have",
+            path.display()
+        )));
+    }
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha256 = sha256_hex(&bytes);
     if let Some(existing) = store.find_by_sha256(&sha256) {
-        return Ok(Ok(Outcome::AlreadyPresent(Box::new(existing.clone()))));
+        return Ok(Prepared::Present(Box::new(existing.clone())));
     }
-    let parsed = format
-        .map_or_else(|| import::detect_format(path, &text), Ok)
-        .and_then(|format| Ok((format, import::parse(path, &text, format)?)));
-    let (format, segments) = match parsed {
-        Ok(parsed) => parsed,
-        Err(e) => return Ok(Err(e)),
+    let size_bytes = bytes.len() as u64;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Malformed {
+        path: path.into(),
+        line: e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1,
+        reason: "not UTF-8 text".into(),
+    })?;
+    let format = match format {
+        Some(format) => format,
+        None => import::detect_format(path, &text)?,
     };
+    let segments = import::parse(path, &text, format)?;
     let name = file_name(path);
     let (recording_date, date_source) = match (date, date_in_name(&name)) {
         (Some(date), _) => (Some(date), DateSource::Argument),
@@ -301,7 +343,7 @@ pub fn import_transcript(
         source: SourceKind::ImportedTranscript {
             format: format.name().into(),
         },
-        size_bytes: bytes.len() as u64,
+        size_bytes,
         sha256: sha256.clone(),
         recording_date,
         date_source,
@@ -318,13 +360,7 @@ pub fn import_transcript(
         language: "unknown".into(),
         segments,
     };
-    Ok(Ok(match store.add(recording.clone(), &transcript)? {
-        Added::New => {
-            SearchIndex::open(store.root())?.put(&recording, &transcript)?;
-            Outcome::Added(Box::new(recording))
-        }
-        Added::AlreadyPresent(existing) => Outcome::AlreadyPresent(existing),
-    }))
+    Ok(Prepared::New(Box::new(recording), transcript))
 }
 
 fn file_name(path: &Path) -> String {

@@ -41,44 +41,57 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
     // A run killed between storing a recording and indexing it left the index short.
     SearchIndex::open(store_dir)?.sync(&store)?;
     let mut ingester = Ingester::new(&mut store, config);
-    run_batch(store_dir, collect_inputs(&args.paths), |path| {
-        let bar = progress_bar(path);
+    let mut report = BatchReport::default();
+    for input in collect_inputs(&args.paths) {
+        let Some(path) = report.input(input) else {
+            continue;
+        };
+        let bar = progress_bar(&path);
         let reporter = bar.clone();
         let outcome = ingester.ingest_file(
-            path,
+            &path,
             Rc::new(move |percent| reporter.set_position(percent.clamp(0, 100) as u64)),
         );
         bar.finish_and_clear();
-        outcome
-    })
+        report.outcome(&path, outcome?);
+    }
+    Ok(report.finish(store_dir))
 }
 
-/// Runs `process` over a batch's inputs, one line per input (failures on stderr) and a
-/// summary; a failed input does not stop the batch, a fatal error does.
-pub(super) fn run_batch(
-    store_dir: &Path,
-    inputs: Vec<Input>,
-    mut process: impl FnMut(&Path) -> verbatim::Result<verbatim::Result<Outcome>>,
-) -> anyhow::Result<Status> {
-    let (mut added, mut present, mut skipped, mut failed) = (0, 0, 0, 0);
-    for input in inputs {
-        let path = match input {
-            Input::File(path) => path,
+/// The lines and counts of a batch of inputs: one line per input (failures on stderr) and a
+/// summary; a failed input does not stop the batch.
+#[derive(Debug, Default)]
+pub(super) struct BatchReport {
+    added: usize,
+    present: usize,
+    skipped: usize,
+    failed: usize,
+}
+
+impl BatchReport {
+    /// Reports a skipped or failed input; returns the path of an input to process.
+    pub(super) fn input(&mut self, input: Input) -> Option<PathBuf> {
+        match input {
+            Input::File(path) => Some(path),
             Input::Skipped(path, reason) => {
                 println!("skipped  {}: {reason}", path.display());
-                skipped += 1;
-                continue;
+                self.skipped += 1;
+                None
             }
             Input::Failed(_, error) => {
                 eprintln!("failed   {error}");
-                failed += 1;
-                continue;
+                self.failed += 1;
+                None
             }
-        };
-        match process(&path)? {
+        }
+    }
+
+    /// Reports what happened to one processed input.
+    pub(super) fn outcome(&mut self, path: &Path, outcome: verbatim::Result<Outcome>) {
+        match outcome {
             Ok(Outcome::Added(recording)) => {
                 println!("added    {}", describe(&recording));
-                added += 1;
+                self.added += 1;
             }
             Ok(Outcome::AlreadyPresent(existing)) => {
                 println!(
@@ -87,23 +100,31 @@ pub(super) fn run_batch(
                     existing.name,
                     existing.short_hash()
                 );
-                present += 1;
+                self.present += 1;
             }
             Err(error) => {
                 eprintln!("failed   {error}");
-                failed += 1;
+                self.failed += 1;
             }
         }
     }
-    println!(
-        "{added} added, {present} already present, {skipped} skipped, {failed} failed; store {}",
-        store_dir.display()
-    );
-    Ok(if failed > 0 {
-        Status::Partial
-    } else {
-        Status::Success
-    })
+
+    /// Prints the summary; the status is partial when any input failed.
+    pub(super) fn finish(self, store_dir: &Path) -> Status {
+        println!(
+            "{} added, {} already present, {} skipped, {} failed; store {}",
+            self.added,
+            self.present,
+            self.skipped,
+            self.failed,
+            store_dir.display()
+        );
+        if self.failed > 0 {
+            Status::Partial
+        } else {
+            Status::Success
+        }
+    }
 }
 
 fn describe(r: &Recording) -> String {

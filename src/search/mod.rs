@@ -205,10 +205,19 @@ impl SearchIndex {
 
     /// Indexes (or re-indexes) one recording's speech segments, in one commit.
     pub fn put(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
+        self.put_many(&[(recording, transcript)])
+    }
+
+    /// Indexes (or re-indexes) several recordings in one commit.
+    pub fn put_many(&self, batch: &[(&Recording, &Transcript)]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
         let mut writer = self.writer()?;
-        self.add_to(&mut writer, recording, transcript)?;
-        self.commit(writer)?;
-        Ok(())
+        for (recording, transcript) in batch {
+            self.add_to(&mut writer, recording, transcript)?;
+        }
+        self.commit(writer)
     }
 
     /// Rebuilds the whole index from the store's transcripts, in one commit. Returns the

@@ -115,19 +115,39 @@ impl Store {
     /// that concurrent writers never lose each other's work, writes the transcript, then the
     /// manifest. Adding bytes already stored changes nothing.
     pub fn add(&mut self, recording: Recording, transcript: &Transcript) -> Result<Added> {
+        let mut added = self.add_many(vec![(recording, transcript)])?;
+        Ok(added.pop().expect("one outcome per recording"))
+    }
+
+    /// Stores several recordings in one transaction: every transcript is written and synced,
+    /// then the manifest once, naming them all. A crash before the manifest is renamed into
+    /// place leaves none of them in the store (their transcript files are rewritten by the next
+    /// attempt); after it, all of them. Returns one outcome per recording, in order; a recording
+    /// whose bytes are stored already, or appear earlier in the same batch, is not added again.
+    pub fn add_many(&mut self, batch: Vec<(Recording, &Transcript)>) -> Result<Vec<Added>> {
         let _lock = self.lock()?;
         self.manifest = read_manifest(&self.root)?;
-        if let Some(existing) = self.find_by_sha256(&recording.sha256) {
-            return Ok(Added::AlreadyPresent(Box::new(existing.clone())));
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut changed = false;
+        for (recording, transcript) in batch {
+            if let Some(existing) = self.find_by_sha256(&recording.sha256) {
+                outcomes.push(Added::AlreadyPresent(Box::new(existing.clone())));
+                continue;
+            }
+            let transcript_path = self.transcript_path(&recording.sha256);
+            let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
+            write_atomic(&transcript_path, &json)?;
+            self.manifest.recordings.push(recording);
+            outcomes.push(Added::New);
+            changed = true;
         }
-        let transcript_path = self.transcript_path(&recording.sha256);
-        let json = serde_json::to_vec_pretty(transcript).expect("transcripts always serialize");
-        write_atomic(&transcript_path, &json)?;
-        self.manifest.format_version = FORMAT_VERSION;
-        self.manifest.recordings.push(recording);
-        let json = serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
-        write_atomic(&self.root.join(MANIFEST), &json)?;
-        Ok(Added::New)
+        if changed {
+            self.manifest.format_version = FORMAT_VERSION;
+            let json =
+                serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
+            write_atomic(&self.root.join(MANIFEST), &json)?;
+        }
+        Ok(outcomes)
     }
 
     /// Reads a recording's stored transcript.
