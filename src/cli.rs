@@ -22,6 +22,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "VERBATIM_MODELS", default_value = "models")]
     pub models_dir: PathBuf,
 
+    /// Claim rules (TOML) to use instead of the store's `rules.toml` or the built-in rules.
+    #[arg(long, global = true, env = "VERBATIM_RULES")]
+    pub rules: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -42,6 +46,14 @@ pub enum Command {
     Transcript(TranscriptArgs),
     /// List the recordings in the store with their provenance.
     List(ListArgs),
+    /// Claims about data (access, denial, storage, authority) with citations.
+    Claims(ClaimsArgs),
+    /// Claims and the dates they mention, in date order (table, csv, json, svg, html).
+    Timeline(TimelineArgs),
+    /// Show the claim rules in force.
+    Rules(RulesArgs),
+    /// Re-hash every source file against the manifest; report missing and changed files.
+    Verify(VerifyArgs),
     /// Obtain and convert Whisper models.
     Models {
         /// What to do with models.
@@ -103,6 +115,9 @@ pub struct SearchArgs {
     /// Only segments of this speaker.
     #[arg(long)]
     pub speaker: Option<String>,
+    /// Only segments quoted by a claim of this kind (access, denial, storage, authority...).
+    #[arg(long)]
+    pub kind: Option<String>,
     /// Only this recording (file name, stem or hash prefix).
     #[arg(long)]
     pub recording: Option<String>,
@@ -122,6 +137,73 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 0)]
     pub context: usize,
     /// table, json or csv.
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+}
+
+/// Filters shared by `claims` and `timeline`.
+#[derive(Debug, Args)]
+pub struct ClaimFilters {
+    /// Only claims of this kind.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only claims of this speaker (case-insensitive).
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Only this recording (file name, stem or hash prefix).
+    #[arg(long)]
+    pub recording: Option<String>,
+    /// Only recordings dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only recordings dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+/// `verbatim claims`.
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// Which claims.
+    #[command(flatten)]
+    pub filters: ClaimFilters,
+    /// table, csv, json or md.
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+    /// Extract every recording's claims again with the rules in force (after editing rules).
+    #[arg(long)]
+    pub rescan: bool,
+}
+
+/// `verbatim timeline`.
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Which claims.
+    #[command(flatten)]
+    pub filters: ClaimFilters,
+    /// table, csv, json, svg or html.
+    #[arg(long, short, default_value = "table")]
+    pub format: String,
+}
+
+/// `verbatim rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `show`: print the rules in force.
+    #[arg(default_value = "show", value_parser = ["show"])]
+    pub action: String,
+    /// Print the built-in rules whatever is in force (a starting point for your own).
+    #[arg(long)]
+    pub default: bool,
+}
+
+/// `verbatim verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Resolve relative source paths against this folder [default: the current folder].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// table or json.
     #[arg(long, short, default_value = "table")]
     pub format: String,
 }

@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::audio::vad::VadConfig;
 use crate::audio::{self, DecodedAudio};
+use crate::claims::{self, ClaimSet, Rules, CLAIMS_DIR};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFormat};
 use crate::model::{parse_iso_date, DateSource, Recording, SourceKind, Transcript};
@@ -139,15 +140,17 @@ fn walk(dir: &Path, wanted: fn(&Path) -> bool, what: &str, inputs: &mut Vec<Inpu
 pub struct Ingester<'a> {
     store: &'a mut Store,
     config: IngestConfig,
+    rules: &'a Rules,
     model: Option<WhisperModel>,
 }
 
 impl<'a> Ingester<'a> {
     /// An ingester writing into `store`.
-    pub fn new(store: &'a mut Store, config: IngestConfig) -> Self {
+    pub fn new(store: &'a mut Store, config: IngestConfig, rules: &'a Rules) -> Self {
         Self {
             store,
             config,
+            rules,
             model: None,
         }
     }
@@ -228,28 +231,34 @@ impl<'a> Ingester<'a> {
             language: transcription.language,
             segments: transcription.segments,
         };
-        let mut outcomes = commit_batch(self.store, vec![(recording, transcript)])?;
+        let mut outcomes = commit_batch(self.store, self.rules, vec![(recording, transcript)])?;
         Ok(Ok(outcomes.pop().expect("one outcome per recording")))
     }
 }
 
-/// Stores a batch of new recordings in one store transaction, then indexes them in one index
-/// commit. Returns one outcome per recording, in order. A crash between the two leaves the
-/// index short of whole recordings, which [`SearchIndex::sync`] adds on the next run.
+/// Stores a batch of new recordings in one store transaction, extracts and stores their
+/// claims, then indexes them in one index commit. Returns one outcome per recording, in order.
+/// A crash part way leaves recordings without claims or not indexed, which [`sync`] mends on
+/// the next run.
 pub fn commit_batch(
     store: &mut Store,
+    rules: &Rules,
     batch: Vec<(Recording, Transcript)>,
 ) -> Result<Vec<Outcome>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
     let added = store.add_many(batch.iter().map(|(r, t)| (r.clone(), t)).collect())?;
-    let new: Vec<(&Recording, &Transcript)> = batch
-        .iter()
-        .zip(&added)
-        .filter(|(_, added)| **added == Added::New)
-        .map(|((r, t), _)| (r, t))
-        .collect();
+    let mut new = Vec::new();
+    for ((recording, transcript), added) in batch.iter().zip(&added) {
+        if *added == Added::New {
+            let claims = claims::extract(rules, recording, transcript);
+            store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            new.push((recording, transcript, claims));
+        }
+    }
+    let new: Vec<(&Recording, &Transcript, Option<&ClaimSet>)> =
+        new.iter().map(|(r, t, c)| (*r, *t, Some(c))).collect();
     SearchIndex::open(store.root())?.put_many(&new)?;
     Ok(batch
         .into_iter()
@@ -270,6 +279,40 @@ pub enum Prepared {
     Present(Box<Recording>),
 }
 
+/// Mends what a crash left half done: extracts the claims of stored recordings that have none
+/// (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
+/// recordings indexed).
+pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
+    let mut extracted = 0;
+    for recording in store.recordings() {
+        if store
+            .derived::<ClaimSet>(CLAIMS_DIR, &recording.sha256)?
+            .is_none()
+        {
+            let transcript = store.transcript(recording)?;
+            let claims = claims::extract(rules, recording, &transcript);
+            store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            extracted += 1;
+        }
+    }
+    let indexed = SearchIndex::open(store.root())?.sync(store)?;
+    Ok((extracted, indexed))
+}
+
+/// Extracts every recording's claims again with `rules` and rebuilds the index (whose claim
+/// kinds follow the claims). Returns the number of claims.
+pub fn rescan(store: &Store, rules: &Rules) -> Result<usize> {
+    let mut count = 0;
+    for recording in store.recordings() {
+        let transcript = store.transcript(recording)?;
+        let claims = claims::extract(rules, recording, &transcript);
+        count += claims.claims.len();
+        store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+    }
+    SearchIndex::recreate(store.root())?.rebuild(store)?;
+    Ok(count)
+}
+
 /// Transcript files larger than this are refused rather than read into memory.
 pub const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -279,13 +322,14 @@ pub const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
 /// `Ok(Err(_))` is this file's failure; `Err(_)` means the store cannot be written.
 pub fn import_transcript(
     store: &mut Store,
+    rules: &Rules,
     path: &Path,
     format: Option<ImportFormat>,
     date: Option<Date>,
 ) -> Result<Result<Outcome>> {
     match prepare_import(store, path, format, date) {
         Ok(Prepared::New(recording, transcript)) => {
-            let mut outcomes = commit_batch(store, vec![(*recording, transcript)])?;
+            let mut outcomes = commit_batch(store, rules, vec![(*recording, transcript)])?;
             Ok(Ok(outcomes.pop().expect("one outcome per recording")))
         }
         Ok(Prepared::Present(existing)) => Ok(Ok(Outcome::AlreadyPresent(existing))),

@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod audio;
+pub mod claims;
 pub mod error;
 pub mod export;
 pub mod import;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod search;
 pub mod store;
 pub mod transcribe;
+pub mod verify;
 
 pub use error::{Error, Result};
 

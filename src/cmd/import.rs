@@ -5,19 +5,19 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
+use verbatim::claims::Rules;
 use verbatim::import::ImportFormat;
 use verbatim::ingest::{
     collect_transcript_inputs, commit_batch, prepare_import, Input, Outcome, Prepared,
 };
 use verbatim::model::parse_iso_date;
-use verbatim::search::SearchIndex;
 use verbatim::store::Store;
 
 use super::ingest::BatchReport;
 use super::Status;
 use crate::cli::ImportArgs;
 
-pub fn run(store_dir: &Path, args: ImportArgs) -> anyhow::Result<Status> {
+pub fn run(store_dir: &Path, rules: Option<&Path>, args: ImportArgs) -> anyhow::Result<Status> {
     let format: Option<ImportFormat> = match args.format.as_deref() {
         None | Some("auto") => None,
         Some(name) => Some(name.parse().map_err(|e: String| anyhow!(e))?),
@@ -29,8 +29,9 @@ pub fn run(store_dir: &Path, args: ImportArgs) -> anyhow::Result<Status> {
         .transpose()?;
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
-    // A run killed between storing a recording and indexing it left the index short.
-    SearchIndex::open(store_dir)?.sync(&store)?;
+    let rules = super::claims::load_rules(store_dir, rules)?;
+    // A run killed between storing a recording and indexing it left claims or index short.
+    verbatim::ingest::sync(&store, &rules)?;
     let mut report = BatchReport::default();
     let mut batch = PendingBatch::default();
     for input in collect_transcript_inputs(&args.paths) {
@@ -39,17 +40,17 @@ pub fn run(store_dir: &Path, args: ImportArgs) -> anyhow::Result<Status> {
                 let prepared = prepare_import(&store, &path, format, date);
                 batch.push(path, prepared);
                 if batch.is_full() {
-                    batch.commit(&mut store, &mut report)?;
+                    batch.commit(&mut store, &rules, &mut report)?;
                 }
             }
             other => {
                 // Keep the lines in input order: report what is pending first.
-                batch.commit(&mut store, &mut report)?;
+                batch.commit(&mut store, &rules, &mut report)?;
                 report.input(other);
             }
         }
     }
-    batch.commit(&mut store, &mut report)?;
+    batch.commit(&mut store, &rules, &mut report)?;
     Ok(report.finish(store_dir))
 }
 
@@ -84,7 +85,12 @@ impl PendingBatch {
     }
 
     /// Stores and indexes the pending recordings, then reports every pending file in order.
-    fn commit(&mut self, store: &mut Store, report: &mut BatchReport) -> anyhow::Result<()> {
+    fn commit(
+        &mut self,
+        store: &mut Store,
+        rules: &Rules,
+        report: &mut BatchReport,
+    ) -> anyhow::Result<()> {
         let files = std::mem::take(&mut self.files);
         self.segments = 0;
         self.since = None;
@@ -102,7 +108,7 @@ impl PendingBatch {
                 Err(error) => (path, Some(Err(error))),
             });
         }
-        let mut committed = commit_batch(store, new)?.into_iter();
+        let mut committed = commit_batch(store, rules, new)?.into_iter();
         for (path, outcome) in slots {
             let outcome = outcome
                 .unwrap_or_else(|| Ok(committed.next().expect("one outcome per new recording")));

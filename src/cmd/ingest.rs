@@ -10,14 +10,18 @@ use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
 use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome};
 use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
-use verbatim::search::SearchIndex;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
 
 use super::Status;
 use crate::cli::IngestArgs;
 
-pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Result<Status> {
+pub fn run(
+    store_dir: &Path,
+    models_dir: &Path,
+    rules: Option<&Path>,
+    args: IngestArgs,
+) -> anyhow::Result<Status> {
     let config = IngestConfig {
         model_path: resolve_model(models_dir, &args.model)?,
         options: TranscribeOptions {
@@ -38,9 +42,10 @@ pub fn run(store_dir: &Path, models_dir: &Path, args: IngestArgs) -> anyhow::Res
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
-    // A run killed between storing a recording and indexing it left the index short.
-    SearchIndex::open(store_dir)?.sync(&store)?;
-    let mut ingester = Ingester::new(&mut store, config);
+    let rules = super::claims::load_rules(store_dir, rules)?;
+    // A run killed between storing a recording and indexing it left claims or index short.
+    verbatim::ingest::sync(&store, &rules)?;
+    let mut ingester = Ingester::new(&mut store, config, &rules);
     let mut report = BatchReport::default();
     for input in collect_inputs(&args.paths) {
         let Some(path) = report.input(input) else {

@@ -1,12 +1,14 @@
 //! One module per subcommand: each turns its clap arguments into a library configuration, calls
 //! the library, and prints. Nothing else in the crate knows about the command line.
 
+mod claims;
 mod import;
 mod ingest;
 mod list;
 mod models;
 mod search;
 mod transcript;
+mod verify;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -37,8 +39,14 @@ impl From<Status> for ExitCode {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
-        Command::Ingest(args) => ingest::run(&cli.store, &cli.models_dir, args),
-        Command::Import(args) => import::run(&cli.store, args),
+        Command::Ingest(args) => {
+            ingest::run(&cli.store, &cli.models_dir, cli.rules.as_deref(), args)
+        }
+        Command::Import(args) => import::run(&cli.store, cli.rules.as_deref(), args),
+        Command::Claims(args) => claims::run(&cli.store, cli.rules.as_deref(), args),
+        Command::Timeline(args) => claims::timeline(&cli.store, cli.rules.as_deref(), args),
+        Command::Rules(args) => claims::rules(&cli.store, cli.rules.as_deref(), args),
+        Command::Verify(args) => verify::run(&cli.store, args),
         Command::Search(args) => search::run(&cli.store, args),
         Command::Reindex(args) => search::reindex(&cli.store, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),

@@ -50,6 +50,7 @@ pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
     let query = SearchQuery {
         text: args.query.clone(),
         speaker: args.speaker.clone(),
+        kind: args.kind.clone(),
         recording_sha256,
         from: date(&args.from, "--from")?,
         to: date(&args.to, "--to")?,
@@ -189,7 +190,7 @@ fn highlight(text: &str, ranges: &[(usize, usize)], terminal: bool) -> String {
 
 pub fn reindex(store_dir: &Path, _args: ReindexArgs) -> anyhow::Result<Status> {
     let store: Store = open_existing(store_dir)?;
-    let segments = SearchIndex::open(store_dir)?.rebuild(&store)?;
+    let segments = SearchIndex::recreate(store_dir)?.rebuild(&store)?;
     println!(
         "indexed {segments} segments of {} recordings",
         store.recordings().len()

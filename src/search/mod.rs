@@ -25,6 +25,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use time::Date;
 
+use crate::claims::{ClaimSet, CLAIMS_DIR};
 use crate::error::{Error, Result};
 use crate::model::{Recording, Transcript};
 use crate::store::Store;
@@ -43,6 +44,7 @@ struct Fields {
     name: Field,
     date: Field,
     speaker: Field,
+    kind: Field,
     segment: Field,
     start_ms: Field,
     end_ms: Field,
@@ -87,6 +89,16 @@ fn schema() -> (Schema, Fields) {
                 )
                 .set_stored(),
         ),
+        kind: builder.add_text_field(
+            "kind",
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(RAW_LOWER)
+                        .set_index_option(IndexRecordOption::Basic),
+                )
+                .set_stored(),
+        ),
         segment: builder.add_u64_field("segment", STORED),
         start_ms: builder.add_u64_field("start_ms", number.clone()),
         end_ms: builder.add_u64_field("end_ms", STORED),
@@ -103,6 +115,8 @@ pub struct SearchQuery {
     pub speaker: Option<String>,
     /// Only this recording (its SHA-256).
     pub recording_sha256: Option<String>,
+    /// Only segments quoted by a claim of this kind.
+    pub kind: Option<String>,
     /// Only recordings dated on or after this day.
     pub from: Option<Date>,
     /// Only recordings dated on or before this day.
@@ -203,19 +217,35 @@ impl SearchIndex {
             .map_err(|e| self.fail(e))
     }
 
-    /// Indexes (or re-indexes) one recording's speech segments, in one commit.
-    pub fn put(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
-        self.put_many(&[(recording, transcript)])
+    /// Deletes the index folder and creates an empty index (for `reindex`, which also mends an
+    /// index made by an older version with other fields).
+    pub fn recreate(store_root: &Path) -> Result<SearchIndex> {
+        let path = store_root.join(INDEX_DIR);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        SearchIndex::open(store_root)
     }
 
-    /// Indexes (or re-indexes) several recordings in one commit.
-    pub fn put_many(&self, batch: &[(&Recording, &Transcript)]) -> Result<()> {
+    /// Indexes (or re-indexes) one recording's speech segments, in one commit.
+    pub fn put(
+        &self,
+        recording: &Recording,
+        transcript: &Transcript,
+        claims: Option<&ClaimSet>,
+    ) -> Result<()> {
+        self.put_many(&[(recording, transcript, claims)])
+    }
+
+    /// Indexes (or re-indexes) several recordings in one commit; each segment is tagged with
+    /// the kinds of the claims that quote it.
+    pub fn put_many(&self, batch: &[(&Recording, &Transcript, Option<&ClaimSet>)]) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let mut writer = self.writer()?;
-        for (recording, transcript) in batch {
-            self.add_to(&mut writer, recording, transcript)?;
+        for (recording, transcript, claims) in batch {
+            self.add_to(&mut writer, recording, transcript, *claims)?;
         }
         self.commit(writer)
     }
@@ -228,7 +258,8 @@ impl SearchIndex {
         let mut segments = 0;
         for recording in store.recordings() {
             let transcript = store.transcript(recording)?;
-            segments += self.add_to(&mut writer, recording, &transcript)?;
+            let claims: Option<ClaimSet> = store.derived(CLAIMS_DIR, &recording.sha256)?;
+            segments += self.add_to(&mut writer, recording, &transcript, claims.as_ref())?;
         }
         self.commit(writer)?;
         Ok(segments)
@@ -239,9 +270,17 @@ impl SearchIndex {
         writer: &mut IndexWriter,
         recording: &Recording,
         transcript: &Transcript,
+        claims: Option<&ClaimSet>,
     ) -> Result<usize> {
         let f = self.fields;
         writer.delete_term(Term::from_field_text(f.sha256, &recording.sha256));
+        let mut kinds: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> =
+            Default::default();
+        for claim in claims.map_or(&[][..], |c| &c.claims[..]) {
+            for segment in claim.segments[0]..=claim.segments[1] {
+                kinds.entry(segment).or_default().insert(&claim.kind);
+            }
+        }
         let mut count = 0;
         for segment in transcript.segments.iter().filter(|s| s.is_speech()) {
             let mut document = doc!(
@@ -261,6 +300,9 @@ impl SearchIndex {
             if let Some(speaker) = &segment.speaker {
                 document.add_text(f.speaker, speaker);
             }
+            for kind in kinds.get(&segment.index).into_iter().flatten() {
+                document.add_text(f.kind, kind);
+            }
             writer.add_document(document).map_err(|e| self.fail(e))?;
             count += 1;
         }
@@ -277,7 +319,8 @@ impl SearchIndex {
             if searcher.doc_freq(&term).map_err(|e| self.fail(e))? == 0 {
                 let transcript = store.transcript(recording)?;
                 if transcript.segments.iter().any(|s| s.is_speech()) {
-                    missing.push((recording, transcript));
+                    let claims: Option<ClaimSet> = store.derived(CLAIMS_DIR, &recording.sha256)?;
+                    missing.push((recording, transcript, claims));
                 }
             }
         }
@@ -285,8 +328,8 @@ impl SearchIndex {
             return Ok(0);
         }
         let mut writer = self.writer()?;
-        for (recording, transcript) in &missing {
-            self.add_to(&mut writer, recording, transcript)?;
+        for (recording, transcript, claims) in &missing {
+            self.add_to(&mut writer, recording, transcript, claims.as_ref())?;
         }
         self.commit(writer)?;
         Ok(missing.len())
@@ -312,6 +355,15 @@ impl SearchIndex {
                 Occur::Must,
                 Box::new(TermQuery::new(
                     Term::from_field_text(f.speaker, &speaker.to_lowercase()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(kind) = &query.kind {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, &kind.to_lowercase()),
                     IndexRecordOption::Basic,
                 )),
             ));

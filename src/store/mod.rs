@@ -5,6 +5,7 @@
 //! .verbatim/
 //!   manifest.json             {"format_version": 1, "recordings": [Recording, ...]}
 //!   transcripts/<sha256>.json Transcript
+//!   claims/<sha256>.json      the claims found in it (derived: rebuilt by `claims --rescan`)
 //!   lock                      held while a writer changes the store
 //! ```
 //! Every write goes to a temporary file in the same folder, is synced, then renamed over the
@@ -158,6 +159,35 @@ impl Store {
             path,
             reason: e.to_string(),
         })
+    }
+
+    /// Writes a file derived from a recording (its claims) into `folder`, atomically.
+    pub fn put_derived<T: Serialize>(&self, folder: &str, sha256: &str, value: &T) -> Result<()> {
+        let dir = self.root.join(folder);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let json = serde_json::to_vec(value).expect("derived data always serializes");
+        write_atomic(&dir.join(format!("{sha256}.json")), &json)
+    }
+
+    /// Reads a file derived from a recording; `None` when it was never written.
+    pub fn derived<T: serde::de::DeserializeOwned>(
+        &self,
+        folder: &str,
+        sha256: &str,
+    ) -> Result<Option<T>> {
+        let path = self.root.join(folder).join(format!("{sha256}.json"));
+        match fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| Error::CorruptStore {
+                        path,
+                        reason: e.to_string(),
+                    })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
     }
 
     fn transcript_path(&self, sha256: &str) -> PathBuf {

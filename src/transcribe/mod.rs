@@ -4,7 +4,7 @@
 
 pub mod convert;
 pub mod fetch;
-mod filter;
+pub mod filter;
 mod words;
 
 use std::path::{Path, PathBuf};

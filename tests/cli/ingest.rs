@@ -196,7 +196,7 @@ fn bad_inputs_each_get_one_line_and_the_batch_carries_on() {
 }
 
 /// The whole sample corpus, ingested once for the tests that read it.
-fn corpus_store() -> &'static Workdir {
+pub(crate) fn corpus_store() -> &'static Workdir {
     static STORE: OnceLock<Workdir> = OnceLock::new();
     STORE.get_or_init(|| {
         let work = Workdir::new();

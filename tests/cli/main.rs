@@ -4,6 +4,7 @@
 //! The model comes from `VERBATIM_MODELS` or the repository's `models/` folder; `make test`
 //! fetches it first.
 
+mod claims;
 mod crash;
 mod import;
 mod ingest;

@@ -41,7 +41,7 @@ fn ms(ms: u64) -> String {
 }
 
 /// A store holding the corpus truth as imported WebVTT transcripts (dated by their names).
-fn corpus_text_store() -> Workdir {
+pub(crate) fn corpus_text_store() -> Workdir {
     let work = Workdir::new();
     let text = std::fs::read_to_string(repo().join("corpus/truth.json")).unwrap();
     let truth: Value = serde_json::from_str(&text).unwrap();

@@ -1,0 +1,421 @@
+//! Claims: sentences that rules classify as statements about data (who can access it, who
+//! cannot, where it is kept, which role holds it), each with everything needed to cite it: the
+//! recording and its SHA-256, the speaker, start and end from the word timestamps, the dates it
+//! mentions resolved against the recording date, its neighbouring sentences, and warnings.
+
+pub mod dates;
+pub mod rules;
+pub mod sentences;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::model::{hms, Recording, Transcript};
+use crate::transcribe::filter::is_repetition_loop;
+use dates::{find_dates, DateMention};
+pub use rules::Rules;
+use sentences::{sentences, Sentence};
+
+/// The store folder holding each recording's claims (`claims/<sha256>.json`).
+pub const CLAIMS_DIR: &str = "claims";
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// Why a reporter should look twice at a claim before quoting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimFlag {
+    /// Whisper heard at least one quoted word with low probability.
+    LowProbability,
+    /// The quote repeats itself the way Whisper's hallucinations do.
+    Repetition,
+    /// The speaker is not known.
+    UnknownSpeaker,
+    /// The recording date is not known, so relative dates cannot be resolved.
+    UnknownRecordingDate,
+    /// A date mentioned could not be resolved to the calendar.
+    UnresolvedDate,
+    /// The quote comes from an imported transcript: no audio was transcribed by verbatim.
+    ImportedTranscript,
+    /// `verbatim verify` found the source file changed since it was ingested.
+    SourceChanged,
+    /// `verbatim verify` could not find the source file.
+    SourceMissing,
+}
+
+impl ClaimFlag {
+    /// The flag's name as written in exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimFlag::LowProbability => "low_probability",
+            ClaimFlag::Repetition => "repetition",
+            ClaimFlag::UnknownSpeaker => "unknown_speaker",
+            ClaimFlag::UnknownRecordingDate => "unknown_recording_date",
+            ClaimFlag::UnresolvedDate => "unresolved_date",
+            ClaimFlag::ImportedTranscript => "imported_transcript",
+            ClaimFlag::SourceChanged => "source_changed",
+            ClaimFlag::SourceMissing => "source_missing",
+        }
+    }
+}
+
+/// A quote that a rule classified, with everything needed to cite it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Stable id: the same recording, sentence and rule give the same id on every scan.
+    pub id: String,
+    /// The kind (`access`, `denial`, `storage`, `authority`, or a user's own).
+    pub kind: String,
+    /// The id of the rule that matched.
+    pub rule: String,
+    /// The whole sentence that matched, as transcribed.
+    pub quote: String,
+    /// The speaker, where known.
+    pub speaker: Option<String>,
+    /// The recording's name.
+    pub recording: String,
+    /// SHA-256 of the recording's source file.
+    pub sha256: String,
+    /// The recording date, where known.
+    #[serde(with = "iso_date::option")]
+    pub recording_date: Option<Date>,
+    /// Start of the quote's first word, ms from the start of the recording.
+    pub start_ms: u64,
+    /// End of the quote's last word.
+    pub end_ms: u64,
+    /// The first and last segment the quote spans.
+    pub segments: [usize; 2],
+    /// Who holds or uses the data, as said.
+    pub actor: Option<String>,
+    /// Which data, as said.
+    pub data: Option<String>,
+    /// Where, as said.
+    pub place: Option<String>,
+    /// Dates the quote mentions, resolved against the recording date.
+    pub dates: Vec<DateMention>,
+    /// The sentence before, for context.
+    pub context_before: Option<String>,
+    /// The sentence after.
+    pub context_after: Option<String>,
+    /// Warnings.
+    pub flags: Vec<ClaimFlag>,
+}
+
+impl Claim {
+    /// A citation a reader can follow to the audio:
+    /// `2021-09-14 security standup, 00:01:23-00:01:31, Security Lead, sha256:3fa2c4d5e6f7`.
+    pub fn citation(&self) -> String {
+        let stem = self
+            .recording
+            .rsplit_once('.')
+            .map_or(self.recording.as_str(), |(stem, _)| stem);
+        let date = match self.recording_date {
+            Some(date) if !stem.contains(&date.to_string()) => format!(" ({date})"),
+            Some(_) => String::new(),
+            None => " (undated)".into(),
+        };
+        format!(
+            "{stem}{date}, {}-{}, {}, sha256:{}",
+            hms(self.start_ms),
+            hms(self.end_ms),
+            self.speaker.as_deref().unwrap_or("unknown speaker"),
+            &self.sha256[..self.sha256.len().min(12)]
+        )
+    }
+}
+
+/// The claims of one recording and the rules that found them, as the store keeps them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimSet {
+    /// SHA-256 of the rules text in force when the claims were extracted.
+    pub rules_sha256: String,
+    /// The claims in time order.
+    pub claims: Vec<Claim>,
+}
+
+/// Extracts every claim from a recording's transcript.
+pub fn extract(rules: &Rules, recording: &Recording, transcript: &Transcript) -> ClaimSet {
+    let sentences = sentences(transcript);
+    let mut claims = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        let matches = rules.matches(&sentence.text);
+        if matches.is_empty() {
+            continue;
+        }
+        let dates = find_dates(&sentence.text, recording.recording_date);
+        let flags = flags(rules, recording, sentence, &dates);
+        let context = |at: Option<usize>| {
+            at.and_then(|at| sentences.get(at))
+                .map(|s: &Sentence| s.text.clone())
+        };
+        for m in matches {
+            let (first, last) = sentence.segments();
+            claims.push(Claim {
+                id: claim_id(&recording.sha256, sentence.start_ms(), m.rule, m.start),
+                kind: m.kind.to_string(),
+                rule: m.rule.to_string(),
+                quote: sentence.text.clone(),
+                speaker: sentence.speaker.clone(),
+                recording: recording.name.clone(),
+                sha256: recording.sha256.clone(),
+                recording_date: recording.recording_date,
+                start_ms: sentence.start_ms(),
+                end_ms: sentence.end_ms(),
+                segments: [first, last],
+                actor: m.actor,
+                data: m.data,
+                place: m.place,
+                dates: dates.clone(),
+                context_before: context(i.checked_sub(1)),
+                context_after: context(Some(i + 1)),
+                flags: flags.clone(),
+            });
+        }
+    }
+    ClaimSet {
+        rules_sha256: rules.sha256.clone(),
+        claims,
+    }
+}
+
+fn flags(
+    rules: &Rules,
+    recording: &Recording,
+    sentence: &Sentence,
+    dates: &[DateMention],
+) -> Vec<ClaimFlag> {
+    let mut flags = Vec::new();
+    if sentence
+        .min_probability()
+        .is_some_and(|p| p < rules.settings.low_probability)
+    {
+        flags.push(ClaimFlag::LowProbability);
+    }
+    if is_repetition_loop(&sentence.text) {
+        flags.push(ClaimFlag::Repetition);
+    }
+    if sentence.speaker.is_none() {
+        flags.push(ClaimFlag::UnknownSpeaker);
+    }
+    if recording.recording_date.is_none() {
+        flags.push(ClaimFlag::UnknownRecordingDate);
+    }
+    if dates.iter().any(|d| d.resolved.is_none()) {
+        flags.push(ClaimFlag::UnresolvedDate);
+    }
+    if recording.audio.is_none() {
+        flags.push(ClaimFlag::ImportedTranscript);
+    }
+    flags
+}
+
+/// `c` and 12 hex digits of SHA-256 over the recording hash, sentence start, rule and offset.
+fn claim_id(sha256: &str, start_ms: u64, rule: &str, offset: usize) -> String {
+    let digest = Sha256::digest(format!("{sha256}\n{start_ms}\n{rule}\n{offset}").as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("c{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{sample_recording, Segment};
+
+    fn cue(index: usize, start_ms: u64, end_ms: u64, speaker: &str, text: &str) -> Segment {
+        Segment {
+            index,
+            start_ms,
+            end_ms,
+            text: text.into(),
+            speaker: Some(speaker.into()),
+            words: Vec::new(),
+            no_speech_probability: None,
+            flags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_claim_carries_its_citation_context_dates_and_flags() {
+        let mut recording = sample_recording("2021-09-14 security standup.wav", "3fa2c4d5e6f70011");
+        recording.recording_date = Some(time::macros::date!(2021 - 09 - 14));
+        let transcript = Transcript {
+            sha256: recording.sha256.clone(),
+            language: "en".into(),
+            segments: vec![
+                cue(0, 80_000, 82_000, "Security Lead", "Who approved that?"),
+                cue(
+                    1,
+                    83_000,
+                    88_500,
+                    "Engineering Manager",
+                    "Last month an engineer in Beijing downloaded every user profile.",
+                ),
+                cue(2, 89_000, 90_000, "Security Lead", "Noted."),
+            ],
+        };
+        let set = extract(&Rules::builtin(), &recording, &transcript);
+        assert_eq!(set.claims.len(), 1, "{:#?}", set.claims);
+        let claim = &set.claims[0];
+        assert_eq!(claim.kind, "access");
+        assert_eq!(claim.speaker.as_deref(), Some("Engineering Manager"));
+        assert_eq!((claim.start_ms, claim.end_ms), (83_000, 88_500));
+        assert_eq!(claim.place.as_deref(), Some("Beijing"));
+        assert_eq!(claim.data.as_deref(), Some("every user profile"));
+        assert_eq!(claim.dates[0].text, "Last month");
+        assert_eq!(
+            claim.dates[0].resolved.map(|r| r.to_string()).as_deref(),
+            Some("2021-08")
+        );
+        assert_eq!(claim.context_before.as_deref(), Some("Who approved that?"));
+        assert_eq!(claim.context_after.as_deref(), Some("Noted."));
+        assert_eq!(
+            claim.citation(),
+            "2021-09-14 security standup, 00:01:23-00:01:28, Engineering Manager, sha256:3fa2c4d5e6f7"
+        );
+        assert!(claim.id.starts_with('c') && claim.id.len() == 13);
+        // The same input gives the same ids.
+        assert_eq!(extract(&Rules::builtin(), &recording, &transcript), set);
+    }
+}
+
+#[cfg(test)]
+mod corpus_tests {
+    //! The default rules against the sample corpus's ground truth and the separately written
+    //! evaluation sentences (`tests/data/claims/sentences.json`).
+    use super::*;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    fn load(path: &str) -> Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    /// (expected kinds, found kinds) per sentence text.
+    fn score(cases: &[(String, BTreeSet<String>)]) -> (f64, f64, Vec<String>) {
+        let rules = Rules::builtin();
+        let (mut true_pos, mut found, mut expected) = (0, 0, 0);
+        let mut errors = Vec::new();
+        for (text, want) in cases {
+            let got: BTreeSet<String> = rules
+                .matches(text)
+                .iter()
+                .map(|m| m.kind.to_string())
+                .collect();
+            true_pos += got.intersection(want).count();
+            found += got.len();
+            expected += want.len();
+            if &got != want {
+                errors.push(format!("want {want:?} got {got:?}: {text}"));
+            }
+        }
+        (
+            true_pos as f64 / found.max(1) as f64,
+            true_pos as f64 / expected.max(1) as f64,
+            errors,
+        )
+    }
+
+    #[test]
+    fn default_rules_on_the_corpus_truth_find_every_claim_and_no_near_miss() {
+        let truth = load("corpus/truth.json");
+        let mut cases = Vec::new();
+        for recording in truth["recordings"].as_array().unwrap() {
+            for line in recording["lines"].as_array().unwrap() {
+                let transcript = Transcript {
+                    sha256: "00".into(),
+                    language: "en".into(),
+                    segments: vec![crate::model::Segment {
+                        index: 0,
+                        start_ms: 0,
+                        end_ms: 1000,
+                        text: line["text"].as_str().unwrap().into(),
+                        speaker: None,
+                        words: Vec::new(),
+                        no_speech_probability: None,
+                        flags: Vec::new(),
+                    }],
+                };
+                let mut want: Vec<String> = line["claims"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["kind"].as_str().unwrap().to_string())
+                    .collect();
+                want.sort();
+                // Kinds per line, counted: a line may make two claims of one kind.
+                let rules = Rules::builtin();
+                let mut got: Vec<String> = sentences(&transcript)
+                    .iter()
+                    .flat_map(|s| rules.matches(&s.text))
+                    .map(|m| m.kind.to_string())
+                    .collect();
+                got.sort();
+                cases.push((line["text"].as_str().unwrap().to_string(), want, got));
+            }
+        }
+        let errors: Vec<String> = cases
+            .iter()
+            .filter(|(_, want, got)| want != got)
+            .map(|(text, want, got)| format!("want {want:?} got {got:?}: {text}"))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} lines wrong:\n{}",
+            errors.len(),
+            errors.join("\n")
+        );
+    }
+
+    fn labelled(path: &str) -> Vec<(String, BTreeSet<String>)> {
+        let set = load(path);
+        set["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["text"].as_str().unwrap().to_string(),
+                    s["kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|k| k.as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// The sentences the rules were tuned on (written separately from the rules, then used to
+    /// find what the rules missed).
+    #[test]
+    fn default_rules_on_the_tuning_sentences() {
+        let (precision, recall, errors) = score(&labelled("tests/data/claims/sentences.json"));
+        println!("tuning set: precision {precision:.3}, recall {recall:.3}");
+        for error in &errors {
+            println!("{error}");
+        }
+        assert!(
+            precision >= 0.90 && recall >= 0.95,
+            "precision {precision:.3}, recall {recall:.3}"
+        );
+    }
+
+    /// Sentences written after the rules were tuned, whose individual errors were never read:
+    /// the honest measure of how the rules do on new text. Only the figures are printed. The
+    /// goal (recall 0.95) is not met here (README); the floor guards against regressions.
+    #[test]
+    fn default_rules_on_the_held_out_sentences() {
+        let (precision, recall, errors) = score(&labelled("tests/data/claims/heldout.json"));
+        println!(
+            "held-out set: precision {precision:.3}, recall {recall:.3}, {} sentences wrong",
+            errors.len()
+        );
+        assert!(
+            precision >= 0.90 && recall >= 0.60,
+            "precision {precision:.3}, recall {recall:.3}"
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! Claims as a quote table: plain text for a terminal, CSV, JSON and Markdown. Every row carries
+//! its citation (recording, times, speaker, source hash) so that a reader can check it against
+//! the audio.
+
+use serde::Serialize;
+
+use crate::claims::Claim;
+use crate::error::{Error, Result};
+use crate::model::hms;
+
+/// A claim as exported: the claim's fields plus its citation and readable times.
+#[derive(Debug, Serialize)]
+pub struct Row<'a> {
+    /// The claim.
+    #[serde(flatten)]
+    pub claim: &'a Claim,
+    /// `hh:mm:ss` of the start.
+    pub start: String,
+    /// `hh:mm:ss` of the end.
+    pub end: String,
+    /// The citation.
+    pub citation: String,
+}
+
+fn row(claim: &Claim) -> Row<'_> {
+    Row {
+        claim,
+        start: hms(claim.start_ms),
+        end: hms(claim.end_ms),
+        citation: claim.citation(),
+    }
+}
+
+fn dates(claim: &Claim) -> String {
+    claim
+        .dates
+        .iter()
+        .map(|d| match &d.resolved {
+            Some(resolved) => format!("{} = {resolved}", d.text),
+            None => format!("{} = unresolved", d.text),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn flags(claim: &Claim) -> String {
+    claim
+        .flags
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A JSON array of claims (field names documented in README).
+pub fn json(claims: &[Claim]) -> String {
+    let rows: Vec<Row> = claims.iter().map(row).collect();
+    serde_json::to_string_pretty(&rows).expect("claims always serialize") + "\n"
+}
+
+/// CSV with a header row.
+pub fn csv(claims: &[Claim]) -> Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::Invalid(format!("writing CSV: {e}"));
+    out.write_record([
+        "id",
+        "kind",
+        "speaker",
+        "recording",
+        "recording_date",
+        "start",
+        "end",
+        "quote",
+        "actor",
+        "data",
+        "place",
+        "dates",
+        "flags",
+        "citation",
+        "sha256",
+        "rule",
+    ])
+    .map_err(fail)?;
+    for claim in claims {
+        let date = claim
+            .recording_date
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        out.write_record([
+            claim.id.as_str(),
+            &claim.kind,
+            claim.speaker.as_deref().unwrap_or(""),
+            &claim.recording,
+            &date,
+            &hms(claim.start_ms),
+            &hms(claim.end_ms),
+            &claim.quote,
+            claim.actor.as_deref().unwrap_or(""),
+            claim.data.as_deref().unwrap_or(""),
+            claim.place.as_deref().unwrap_or(""),
+            &dates(claim),
+            &flags(claim),
+            &claim.citation(),
+            &claim.sha256,
+            &claim.rule,
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+}
+
+/// A Markdown table; `|` and line breaks inside fields are escaped.
+pub fn markdown(claims: &[Claim]) -> String {
+    let cell = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace('|', "\\|")
+            .replace(['\n', '\r'], " ")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut out = String::from("| kind | quote | speaker | dates | flags | citation |\n");
+    out.push_str("|---|---|---|---|---|---|\n");
+    for claim in claims {
+        out.push_str(&format!(
+            "| {} | \"{}\" | {} | {} | {} | {} |\n",
+            cell(&claim.kind),
+            cell(&claim.quote),
+            cell(claim.speaker.as_deref().unwrap_or("unknown")),
+            cell(&dates(claim)),
+            cell(&flags(claim)),
+            cell(&claim.citation()),
+        ));
+    }
+    out
+}
+
+/// A plain-text listing for a terminal: one block per claim.
+pub fn table(claims: &[Claim]) -> String {
+    let mut out = String::new();
+    for claim in claims {
+        out.push_str(&format!(
+            "[{}] {} \"{}\"\n    {}\n",
+            claim.kind,
+            claim.speaker.as_deref().unwrap_or("unknown speaker"),
+            claim.quote,
+            claim.citation()
+        ));
+        if !claim.dates.is_empty() {
+            out.push_str(&format!("    dates: {}\n", dates(claim)));
+        }
+        if !claim.flags.is_empty() {
+            out.push_str(&format!("    flags: {}\n", flags(claim)));
+        }
+    }
+    out
+}

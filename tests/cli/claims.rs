@@ -1,0 +1,475 @@
+//! `verbatim claims`, `timeline`, `rules` and `verify`: claims of the sample corpus against its
+//! ground truth (from the truth text and from the real audio), golden files for every export
+//! format, the timeline page in headless Chromium, and re-hashing of sources.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{repo, Workdir};
+
+fn truth() -> Value {
+    let text = std::fs::read_to_string(repo().join("corpus/truth.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every expected claim: (recording stem, kind, speaker, start_ms, end_ms).
+fn expected_claims() -> Vec<(String, String, String, u64, u64)> {
+    let mut out = Vec::new();
+    for recording in truth()["recordings"].as_array().unwrap() {
+        let file = recording["file"].as_str().unwrap();
+        for line in recording["lines"].as_array().unwrap() {
+            for claim in line["claims"].as_array().unwrap() {
+                out.push((
+                    file.to_string(),
+                    claim["kind"].as_str().unwrap().to_string(),
+                    line["speaker"].as_str().unwrap().to_string(),
+                    line["start_ms"].as_u64().unwrap(),
+                    line["end_ms"].as_u64().unwrap(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Matches found claims to expected ones one to one: same recording and kind, and the quote's
+/// start and end inside the truth line's span widened by `tolerance_ms` (a line may hold two
+/// sentences, and the quote is the one sentence). Returns (matched, unmatched expected,
+/// unmatched found).
+fn match_claims(
+    found: &[Value],
+    recording_of: impl Fn(&str) -> String,
+    tolerance_ms: u64,
+    check_speaker: bool,
+) -> (usize, Vec<String>, Vec<String>) {
+    let mut expected = expected_claims();
+    let mut extra = Vec::new();
+    let mut matched = 0;
+    for claim in found {
+        let recording = recording_of(claim["recording"].as_str().unwrap());
+        let (kind, start, end) = (
+            claim["kind"].as_str().unwrap(),
+            claim["start_ms"].as_u64().unwrap(),
+            claim["end_ms"].as_u64().unwrap(),
+        );
+        let speaker = claim["speaker"].as_str().unwrap_or("");
+        let hit = expected.iter().position(|(r, k, s, es, ee)| {
+            r == &recording
+                && k == kind
+                && (!check_speaker || s == speaker)
+                && start + tolerance_ms >= *es
+                && end <= *ee + tolerance_ms
+                && start < *ee
+        });
+        match hit {
+            Some(i) => {
+                expected.remove(i);
+                matched += 1;
+            }
+            None => extra.push(format!(
+                "{recording} {kind} {speaker} {start}-{end}: {}",
+                claim["quote"]
+            )),
+        }
+    }
+    let missed = expected
+        .iter()
+        .map(|(r, k, s, a, b)| format!("{r} {k} {s} {a}-{b}"))
+        .collect();
+    (matched, missed, extra)
+}
+
+#[test]
+fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_and_dates() {
+    let work = crate::search::corpus_text_store();
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    let claims = claims.as_array().unwrap();
+    let (matched, missed, extra) = match_claims(
+        claims,
+        |name| name.trim_end_matches(".vtt").to_string(),
+        1_000,
+        true,
+    );
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+    assert!(extra.is_empty(), "not claims:\n{}", extra.join("\n"));
+    assert_eq!(matched, 44);
+
+    // Every date the truth resolves for a claim line is resolved so in the claim.
+    let mut expected_dates = BTreeMap::new();
+    for recording in truth()["recordings"].as_array().unwrap() {
+        for line in recording["lines"].as_array().unwrap() {
+            if line["claims"].as_array().unwrap().is_empty() {
+                continue;
+            }
+            for date in line["dates"].as_array().unwrap() {
+                expected_dates.insert(
+                    (
+                        line["text"].as_str().unwrap().to_string(),
+                        date["text"].as_str().unwrap().to_string(),
+                    ),
+                    date["resolved"].as_str().map(str::to_string),
+                );
+            }
+        }
+    }
+    assert!(expected_dates.len() >= 10);
+    for ((line, mention), resolved) in &expected_dates {
+        let claim = claims
+            .iter()
+            .find(|c| {
+                line.contains(c["quote"].as_str().unwrap())
+                    && c["quote"].as_str().unwrap().contains(mention.as_str())
+            })
+            .unwrap_or_else(|| panic!("no claim quotes {mention:?} of {line:?}"));
+        let date = claim["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["text"] == mention.as_str())
+            .unwrap_or_else(|| panic!("{mention:?} not found in {claim}"));
+        assert_eq!(
+            date["resolved"].as_str().map(str::to_string),
+            *resolved,
+            "{line}"
+        );
+    }
+    // The undated memo's relative dates are kept and flagged, not guessed.
+    let memo: Vec<&Value> = claims
+        .iter()
+        .filter(|c| c["recording"] == "untitled memo.wav.vtt")
+        .collect();
+    assert!(!memo.is_empty());
+    for claim in memo {
+        let flags = claim["flags"].as_array().unwrap();
+        assert!(
+            flags.iter().any(|f| f == "unknown_recording_date"),
+            "{claim}"
+        );
+    }
+
+    // --kind, --speaker and the date range filter; search finds claim segments by kind.
+    let denials = work
+        .run(&[
+            "claims",
+            "--kind",
+            "denial",
+            "--speaker",
+            "legal counsel",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert!(denials
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["kind"] == "denial" && c["speaker"] == "Legal Counsel"));
+    let in_range = work
+        .run(&[
+            "claims",
+            "--from",
+            "2021-10-01",
+            "--to",
+            "2021-10-31",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert!(in_range.as_array().unwrap().iter().all(|c| {
+        let date = c["recording_date"].as_str().unwrap();
+        ("2021-10-01"..="2021-10-31").contains(&date)
+    }));
+    let hits = work
+        .run(&[
+            "search",
+            "beijing",
+            "--kind",
+            "authority",
+            "--format",
+            "json",
+            "--limit",
+            "100",
+        ])
+        .json();
+    let authority = expected_claims()
+        .iter()
+        .filter(|c| c.1 == "authority")
+        .count();
+    assert!(!hits.as_array().unwrap().is_empty());
+    assert!(hits.as_array().unwrap().len() <= authority);
+    let unknown = work.run(&["claims", "--kind", "gossip"]);
+    assert_eq!(unknown.code(), 2);
+    assert!(
+        unknown.stderr().contains("unknown --kind \"gossip\""),
+        "{}",
+        unknown.stderr()
+    );
+}
+
+#[test]
+fn claims_of_the_corpus_audio_are_found_at_their_times() {
+    let work = crate::ingest::corpus_store();
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    let claims = claims.as_array().unwrap();
+    // Speakers come from diarization (not yet): kinds and times are checked here.
+    let (matched, missed, extra) = match_claims(claims, |name| name.to_string(), 1_000, false);
+    let recall = matched as f64 / expected_claims().len() as f64;
+    println!(
+        "corpus audio (tiny.en): {matched} of {} claims found at their times, recall {recall:.3}, {} reported that are not claims",
+        expected_claims().len(),
+        extra.len()
+    );
+    println!(
+        "missed:\n{}\nextra:\n{}",
+        missed.join("\n"),
+        extra.join("\n")
+    );
+    assert!(recall >= 0.70, "recall {recall:.3}");
+    assert!(extra.len() <= 2, "not claims:\n{}", extra.join("\n"));
+    for claim in claims {
+        assert!(claim["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "unknown_speaker"));
+        assert_eq!(claim["sha256"].as_str().unwrap().len(), 64);
+    }
+}
+
+fn fixture() -> PathBuf {
+    repo().join("tests/data/claims/2021-11-03 fixture call.txt")
+}
+
+/// Compares `actual` with the golden file, or rewrites it when VERBATIM_BLESS is set.
+fn golden(name: &str, actual: &str) {
+    let path = repo().join("tests/data/claims/golden").join(name);
+    if std::env::var_os("VERBATIM_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with VERBATIM_BLESS=1 once)", path.display()));
+    assert_eq!(actual, expected, "{name} differs from its golden file");
+}
+
+#[test]
+fn every_export_format_matches_its_golden_file() {
+    let work = Workdir::new();
+    work.run(&["import", fixture().to_str().unwrap()]).ok();
+    for (command, format, file) in [
+        ("claims", "table", "claims.txt"),
+        ("claims", "csv", "claims.csv"),
+        ("claims", "json", "claims.json"),
+        ("claims", "md", "claims.md"),
+        ("timeline", "table", "timeline.txt"),
+        ("timeline", "csv", "timeline.csv"),
+        ("timeline", "json", "timeline.json"),
+        ("timeline", "svg", "timeline.svg"),
+        ("timeline", "html", "timeline.html"),
+    ] {
+        let out = work.run(&[command, "--format", format]).ok();
+        golden(file, &out);
+    }
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    let kinds: Vec<&str> = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["authority", "denial", "storage", "access"]);
+    let first = &claims[0];
+    assert_eq!(first["speaker"], "Security Lead");
+    assert_eq!(first["dates"][0]["text"], "Last month");
+    assert_eq!(first["dates"][0]["resolved"], "2021-10");
+    assert_eq!(first["context_before"], "Good morning.");
+    assert!(first["citation"]
+        .as_str()
+        .unwrap()
+        .starts_with("2021-11-03 fixture call, 00:00:0"));
+
+    // The SVG is well-formed XML with a mark per row; the transcript's markup stays text.
+    let svg = work.run(&["timeline", "--format", "svg"]).ok();
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG parses as XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let circles = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "circle")
+        .count();
+    let rows = work.run(&["timeline", "--format", "json"]).json();
+    assert!(circles >= rows.as_array().unwrap().len());
+    assert!(!svg.contains("<script>"));
+    assert!(svg.contains("&lt;script&gt;"));
+    let html = work.run(&["timeline", "--format", "html"]).ok();
+    assert!(!html.contains("<script>alert"));
+}
+
+/// The headless browser the project's setup installs.
+fn chromium() -> PathBuf {
+    for candidate in ["chromium", "chromium-browser", "google-chrome"] {
+        if let Ok(out) = Command::new("which").arg(candidate).output() {
+            if out.status.success() {
+                return PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            }
+        }
+    }
+    panic!("no Chromium found: run `make setup` (it installs Debian's chromium)");
+}
+
+fn headless(page: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1200,1400",
+        ])
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn the_timeline_page_renders_in_headless_chromium() {
+    let work = Workdir::new();
+    work.run(&["import", fixture().to_str().unwrap()]).ok();
+    let html = work.run(&["timeline", "--format", "html"]).ok();
+    let page = work.path().join("timeline.html");
+    std::fs::write(&page, &html).unwrap();
+
+    // The DOM Chromium builds holds every quote as text and no script element.
+    let dom = headless(&page, &["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("master admin in Beijing"), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(!dom.contains("<script"), "{dom}");
+    assert!(dom.contains("<svg"), "{dom}");
+
+    // A screenshot, kept under target/ for people to look at.
+    let shots = repo().join("target/test-output");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("timeline.png");
+    let _ = std::fs::remove_file(&png);
+    let out = headless(&page, &[&format!("--screenshot={}", png.display())]);
+    let bytes = std::fs::read(&png).unwrap_or_else(|e| {
+        panic!(
+            "no screenshot ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let (width, height) = (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    );
+    assert_eq!((width, height), (1200, 1400));
+    assert!(bytes.len() > 20_000, "a blank page compresses smaller");
+}
+
+#[test]
+fn verify_finds_a_changed_byte_and_a_removed_source_and_claims_are_marked() {
+    let work = Workdir::new();
+    let source = work.copy(&fixture(), "2021-11-03 fixture call.txt");
+    work.run(&["import", source.to_str().unwrap()]).ok();
+    let ok = work.run(&["verify"]).ok();
+    assert!(ok.contains("1 sources, 1 ok, 0 changed or missing"), "{ok}");
+
+    let mut bytes = std::fs::read(&source).unwrap();
+    let at = bytes.iter().position(|b| *b == b'B').unwrap();
+    bytes[at] = b'b'; // "Beijing" -> "beijing": one byte
+    std::fs::write(&source, &bytes).unwrap();
+    let changed = work.run(&["verify"]);
+    assert_eq!(changed.code(), 1);
+    assert!(
+        changed
+            .stdout()
+            .contains("CHANGED  2021-11-03 fixture call.txt"),
+        "{}",
+        changed.stdout()
+    );
+    let csv = work.run(&["claims", "--format", "csv"]).ok();
+    assert_eq!(
+        csv.lines()
+            .skip(1)
+            .filter(|l| l.contains("source_changed"))
+            .count(),
+        4,
+        "{csv}"
+    );
+    let md = work.run(&["claims", "--format", "md"]).ok();
+    assert!(md.contains("source_changed"));
+
+    std::fs::remove_file(&source).unwrap();
+    let missing = work.run(&["verify", "--format", "json"]);
+    assert_eq!(missing.code(), 1);
+    let checks: Value = serde_json::from_str(&missing.stdout()).unwrap();
+    assert_eq!(checks[0]["status"], "missing");
+    let json = work.run(&["claims", "--format", "json"]).json();
+    assert!(json[0]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "source_missing"));
+}
+
+#[test]
+fn users_add_rules_and_kinds_without_recompiling_and_bad_rules_name_the_file() {
+    let work = Workdir::new();
+    work.run(&["import", fixture().to_str().unwrap()]).ok();
+    let shown = work.run(&["rules", "show"]).ok();
+    assert!(shown.starts_with("# rules in force: built-in"));
+    assert!(shown.contains("id = \"access-modal\""));
+
+    let rules = work.path().join("mine.toml");
+    std::fs::write(
+        &rules,
+        r#"
+[[kind]]
+name = "greeting"
+description = "Someone says good morning."
+
+[[rule]]
+id = "good-morning"
+kind = "greeting"
+patterns = ['\bgood (?P<data>morning|afternoon)\b']
+"#,
+    )
+    .unwrap();
+    let rules_arg = rules.to_str().unwrap();
+    let stale = work.run(&["--rules", rules_arg, "claims", "--format", "json"]);
+    assert!(stale.stderr().contains("--rescan"), "{}", stale.stderr());
+    let rescanned = work
+        .run(&[
+            "--rules", rules_arg, "claims", "--rescan", "--format", "json",
+        ])
+        .json();
+    let kinds: Vec<&str> = rescanned
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["greeting"]);
+    assert_eq!(rescanned[0]["quote"], "Good morning.");
+
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"x\"\nkind = \"a\"\npatterns = ['(unclosed']\n",
+    )
+    .unwrap();
+    let bad = work.run(&["--rules", rules_arg, "claims"]);
+    assert_eq!(bad.code(), 2);
+    assert!(bad.stderr().contains("mine.toml"), "{}", bad.stderr());
+    assert!(
+        bad.stderr().contains("rule \"x\" pattern 1"),
+        "{}",
+        bad.stderr()
+    );
+}
