@@ -212,7 +212,7 @@ impl<'a> Ingester<'a> {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into(),
             ),
-            source_path: path.display().to_string(),
+            source_path: absolute(path),
             size_bytes,
             sha256: sha256.clone(),
             recording_date,
@@ -383,7 +383,7 @@ pub fn prepare_import(
     };
     let recording = Recording {
         name,
-        source_path: path.display().to_string(),
+        source_path: absolute(path),
         source: SourceKind::ImportedTranscript {
             format: format.name().into(),
         },
@@ -405,6 +405,15 @@ pub fn prepare_import(
         segments,
     };
     Ok(Prepared::New(Box::new(recording), transcript))
+}
+
+/// The path as an absolute path (without resolving links), so that `verify` finds the source
+/// from any folder.
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn file_name(path: &Path) -> String {

@@ -378,6 +378,9 @@ fn verify_finds_a_changed_byte_and_a_removed_source_and_claims_are_marked() {
     let work = Workdir::new();
     let source = work.copy(&fixture(), "2021-11-03 fixture call.txt");
     work.run(&["import", source.to_str().unwrap()]).ok();
+    let manifest = work.manifest();
+    let recorded = manifest["recordings"][0]["source_path"].as_str().unwrap();
+    assert!(Path::new(recorded).is_absolute(), "{recorded}");
     let ok = work.run(&["verify"]).ok();
     assert!(ok.contains("1 sources, 1 ok, 0 changed or missing"), "{ok}");
 
