@@ -112,21 +112,9 @@ pub struct ImportArgs {
 pub struct SearchArgs {
     /// The query: words, "a phrase", "a phrase"~N, word~N (fuzzy), AND/OR/NOT, pre*.
     pub query: String,
-    /// Only segments of this speaker.
-    #[arg(long)]
-    pub speaker: Option<String>,
-    /// Only segments quoted by a claim of this kind (access, denial, storage, authority...).
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Only this recording (file name, stem or hash prefix).
-    #[arg(long)]
-    pub recording: Option<String>,
-    /// Only recordings dated on or after this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Only recordings dated on or before this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    /// Which segments.
+    #[command(flatten)]
+    pub filters: Filters,
     /// At most this many hits.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
@@ -141,13 +129,13 @@ pub struct SearchArgs {
     pub format: String,
 }
 
-/// Filters shared by `claims` and `timeline`.
+/// Filters shared by `search`, `claims` and `timeline`.
 #[derive(Debug, Args)]
-pub struct ClaimFilters {
-    /// Only claims of this kind.
+pub struct Filters {
+    /// Only claims of this kind (search: segments quoted by such a claim).
     #[arg(long)]
     pub kind: Option<String>,
-    /// Only claims of this speaker (case-insensitive).
+    /// Only this speaker (case-insensitive, whole label).
     #[arg(long)]
     pub speaker: Option<String>,
     /// Only this recording (file name, stem or hash prefix).
@@ -166,7 +154,7 @@ pub struct ClaimFilters {
 pub struct ClaimsArgs {
     /// Which claims.
     #[command(flatten)]
-    pub filters: ClaimFilters,
+    pub filters: Filters,
     /// table, csv, json or md.
     #[arg(long, short, default_value = "table")]
     pub format: String,
@@ -180,7 +168,7 @@ pub struct ClaimsArgs {
 pub struct TimelineArgs {
     /// Which claims.
     #[command(flatten)]
-    pub filters: ClaimFilters,
+    pub filters: Filters,
     /// table, csv, json, svg or html.
     #[arg(long, short, default_value = "table")]
     pub format: String,

@@ -219,21 +219,9 @@ fn claim_id(sha256: &str, start_ms: u64, rule: &str, offset: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::sentences::tests::cue;
     use super::*;
-    use crate::model::{sample_recording, Segment};
-
-    fn cue(index: usize, start_ms: u64, end_ms: u64, speaker: &str, text: &str) -> Segment {
-        Segment {
-            index,
-            start_ms,
-            end_ms,
-            text: text.into(),
-            speaker: Some(speaker.into()),
-            words: Vec::new(),
-            no_speech_probability: None,
-            flags: Vec::new(),
-        }
-    }
+    use crate::model::sample_recording;
 
     #[test]
     fn a_claim_carries_its_citation_context_dates_and_flags() {

@@ -196,11 +196,18 @@ fn ends_sentence(word: &str, next: Option<&str>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{SegmentFlag, Word};
 
-    fn cue(index: usize, start_ms: u64, end_ms: u64, speaker: &str, text: &str) -> Segment {
+    /// An imported cue: a segment without word times.
+    pub(crate) fn cue(
+        index: usize,
+        start_ms: u64,
+        end_ms: u64,
+        speaker: &str,
+        text: &str,
+    ) -> Segment {
         Segment {
             index,
             start_ms,

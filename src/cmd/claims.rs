@@ -7,13 +7,12 @@ use anyhow::Context;
 use verbatim::claims::{Claim, ClaimFlag, ClaimSet, Rules, CLAIMS_DIR};
 use verbatim::export::claims as export;
 use verbatim::export::timeline;
-use verbatim::model::parse_iso_date;
 use verbatim::store::Store;
 use verbatim::verify::{last_statuses, SourceStatus};
 
 use super::transcript::open_existing;
-use super::{print, Status};
-use crate::cli::{ClaimFilters, ClaimsArgs, RulesArgs, TimelineArgs};
+use super::{date_arg, print, Status};
+use crate::cli::{ClaimsArgs, Filters, RulesArgs, TimelineArgs};
 
 /// The file in a store that overrides the built-in rules.
 const STORE_RULES: &str = "rules.toml";
@@ -109,13 +108,11 @@ pub fn rules(store_dir: &Path, rules: Option<&Path>, args: RulesArgs) -> anyhow:
 /// The stored claims that pass the filters, in recording date, recording and time order, with
 /// the last verification's findings added as flags. Recordings whose claims are missing (a
 /// crash) are extracted on the spot; a warning says when stored claims came from other rules.
-fn selected(store: &Store, rules: &Rules, filters: &ClaimFilters) -> anyhow::Result<Vec<Claim>> {
-    let date = |text: &Option<String>, flag: &str| {
-        text.as_deref()
-            .map(|d| parse_iso_date(d).with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD")))
-            .transpose()
-    };
-    let (from, to) = (date(&filters.from, "--from")?, date(&filters.to, "--to")?);
+fn selected(store: &Store, rules: &Rules, filters: &Filters) -> anyhow::Result<Vec<Claim>> {
+    let (from, to) = (
+        date_arg(&filters.from, "--from")?,
+        date_arg(&filters.to, "--to")?,
+    );
     let only = filters
         .recording
         .as_deref()

@@ -55,6 +55,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
+/// Parses an optional `YYYY-MM-DD` option; the error names the flag.
+pub fn date_arg(text: &Option<String>, flag: &str) -> anyhow::Result<Option<time::Date>> {
+    use anyhow::Context;
+    text.as_deref()
+        .map(|d| {
+            verbatim::model::parse_iso_date(d)
+                .with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
 /// True when the error is stdout closing under us (`verbatim ... | head`): not a failure.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

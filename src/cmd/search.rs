@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use serde::Serialize;
-use verbatim::model::{hms, parse_iso_date, Transcript};
+use verbatim::model::{hms, Transcript};
 use verbatim::search::{Hit, SearchIndex, SearchQuery};
 use verbatim::store::Store;
 
 use super::transcript::open_existing;
-use super::{print, Status};
+use super::{date_arg, print, Status};
 use crate::cli::{ReindexArgs, SearchArgs};
 
 /// A neighbouring segment, for `--context`.
@@ -36,24 +36,20 @@ struct JsonHit<'a> {
 }
 
 pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
-    let date = |text: &Option<String>, flag: &str| {
-        text.as_deref()
-            .map(|d| parse_iso_date(d).with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD")))
-            .transpose()
-    };
     let store = open_existing(store_dir)?;
     let recording_sha256 = args
+        .filters
         .recording
         .as_deref()
         .map(|r| store.resolve(r).map(|rec| rec.sha256.clone()))
         .transpose()?;
     let query = SearchQuery {
         text: args.query.clone(),
-        speaker: args.speaker.clone(),
-        kind: args.kind.clone(),
+        speaker: args.filters.speaker.clone(),
+        kind: args.filters.kind.clone(),
         recording_sha256,
-        from: date(&args.from, "--from")?,
-        to: date(&args.to, "--to")?,
+        from: date_arg(&args.filters.from, "--from")?,
+        to: date_arg(&args.filters.to, "--to")?,
         limit: args.limit,
         by_date: match args.sort.as_str() {
             "relevance" => false,
