@@ -285,10 +285,7 @@ pub enum Prepared {
 pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
     let mut extracted = 0;
     for recording in store.recordings() {
-        if store
-            .derived::<ClaimSet>(CLAIMS_DIR, &recording.sha256)?
-            .is_none()
-        {
+        if !store.has_derived(CLAIMS_DIR, &recording.sha256) {
             let transcript = store.transcript(recording)?;
             let claims = claims::extract(rules, recording, &transcript);
             store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;

@@ -169,6 +169,14 @@ impl Store {
         write_atomic(&dir.join(format!("{sha256}.json")), &json)
     }
 
+    /// True when a file derived from a recording has been written.
+    pub fn has_derived(&self, folder: &str, sha256: &str) -> bool {
+        self.root
+            .join(folder)
+            .join(format!("{sha256}.json"))
+            .is_file()
+    }
+
     /// Reads a file derived from a recording; `None` when it was never written.
     pub fn derived<T: serde::de::DeserializeOwned>(
         &self,
