@@ -304,6 +304,91 @@ def vad_trace(wav):
         "kept_samples": int(dilated.sum() * spw),
     }
 
+# ----------------------------------------------------------------------------------------------
+# The recipe written down in tests/data/speakers/README.md, in plain numpy (no librosa, no torch),
+# checked against the package so that the README is known to be complete.
+# ----------------------------------------------------------------------------------------------
+def recipe_mel_filterbank(sr=16000, n_fft=400, n_mels=40):
+    def hz_to_mel(f):  # Slaney: linear below 1 kHz, logarithmic above
+        f = np.asarray(f, dtype=np.float64)
+        m = f / (200.0 / 3)
+        return np.where(f >= 1000.0, 15.0 + np.log(np.maximum(f, 1e-10) / 1000.0) / (np.log(6.4) / 27.0), m)
+
+    def mel_to_hz(m):
+        m = np.asarray(m, dtype=np.float64)
+        return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)), m * (200.0 / 3))
+
+    fft_freqs = np.arange(n_fft // 2 + 1) * sr / n_fft
+    mel_f = mel_to_hz(np.linspace(hz_to_mel(0.0), hz_to_mel(sr / 2), n_mels + 2))
+    fdiff = np.diff(mel_f)
+    ramps = mel_f[:, None] - fft_freqs[None, :]
+    weights = np.zeros((n_mels, n_fft // 2 + 1))
+    for i in range(n_mels):
+        lower = -ramps[i] / fdiff[i]
+        upper = ramps[i + 2] / fdiff[i + 1]
+        weights[i] = np.maximum(0, np.minimum(lower, upper))
+    weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
+    return weights.astype(np.float32)
+
+
+def recipe_mel(wav):
+    n_fft, hop = 400, 160
+    x = np.pad(wav.astype(np.float64), (n_fft // 2, n_fft // 2))  # center=True, zeros
+    n_frames = 1 + len(wav) // hop
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)  # periodic Hann
+    frames = np.stack([x[t * hop:t * hop + n_fft] for t in range(n_frames)])
+    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2  # [T, 201]
+    return (power @ recipe_mel_filterbank().astype(np.float64).T).astype(np.float32)  # [T, 40]
+
+
+def recipe_encoder(state, mel):
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
+    x = mel.astype(np.float64)
+    for layer in range(3):
+        w_ih = state[f"lstm.weight_ih_l{layer}"].numpy().astype(np.float64)
+        w_hh = state[f"lstm.weight_hh_l{layer}"].numpy().astype(np.float64)
+        b = (state[f"lstm.bias_ih_l{layer}"].numpy().astype(np.float64)
+             + state[f"lstm.bias_hh_l{layer}"].numpy().astype(np.float64))
+        h = np.zeros(256)
+        c = np.zeros(256)
+        out = []
+        for t in range(x.shape[0]):
+            g = w_ih @ x[t] + w_hh @ h + b
+            i, f, gg, o = sig(g[0:256]), sig(g[256:512]), np.tanh(g[512:768]), sig(g[768:1024])
+            c = f * c + i * gg
+            h = o * np.tanh(c)
+            out.append(h)
+        x = np.stack(out)
+    e = np.maximum(0, state["linear.weight"].numpy().astype(np.float64) @ h
+                   + state["linear.bias"].numpy().astype(np.float64))
+    return e / np.linalg.norm(e)
+
+
+def recipe_partial_slices(n_samples, rate=1.3, min_coverage=0.75):
+    n_frames = -(-(n_samples + 1) // 160)  # ceil((n + 1) / 160)
+    step = int(np.round((16000 / rate) / 160))  # 77
+    starts = list(range(0, max(1, n_frames - 160 + step + 1), step))
+    if len(starts) > 1 and (n_samples - starts[-1] * 160) / (160 * 160) < min_coverage:
+        starts.pop()
+    return [[s, s + 160] for s in starts]
+
+
+def recipe_vad_masks(flags):
+    """smoothed[i] = (flags[i-3] + ... + flags[i+4], out of range = 0) >= 5   (np.round(k/8):
+    4/8 = 0.5 rounds to even, i.e. 0); kept[i] = any(smoothed[i-3 ..= i+3])."""
+    n = len(flags)
+    f = [1 if c == "1" else 0 for c in flags]
+    sm = [sum(f[j] for j in range(i - 3, i + 5) if 0 <= j < n) >= 5 for i in range(n)]
+    kept = [any(sm[j] for j in range(i - 3, i + 4) if 0 <= j < n) for i in range(n)]
+    bits = lambda a: "".join("1" if x else "0" for x in a)
+    return bits(sm), bits(kept)
+
+
+def rel_err(a, b):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -468,6 +553,28 @@ def main():
     from scipy.signal import get_window
     window = get_window("hann", 400, fftbins=True)
 
+    # --- the README's recipe, checked ----------------------------------------------------------
+    recipe = {
+        "mel_filterbank_max_abs_diff": float(np.max(np.abs(recipe_mel_filterbank() - mel_basis))),
+        "jfk_mel_max_rel_err": rel_err(recipe_mel(pre), mel_pre),
+        "synthetic_mel_max_rel_err": rel_err(recipe_mel(syn), mel_syn),
+        "jfk_first_partial_embedding_max_abs_diff_f64_lstm": float(np.max(np.abs(
+            recipe_encoder(state, mel_pre[0:160]) - first_embed))),
+        "synthetic_last_partial_embedding_max_abs_diff_f64_lstm": float(np.max(np.abs(
+            recipe_encoder(state, recipe_mel(np.pad(syn, (0, 50240 - len(syn))))[154:314])
+            - np.array(synthetic["embed_utterance"]["partial_embeddings"][-1])))),
+        "jfk_vad_masks_match": recipe_vad_masks(vad["vad_flags"])
+        == (vad["smoothed_mask"], vad["dilated_mask"]),
+        "jfk_slices_match": recipe_partial_slices(len(pre)) == jfk_embed["mel_slices"],
+        "synthetic_slices_match": recipe_partial_slices(len(syn))
+        == synthetic["embed_utterance"]["mel_slices"],
+    }
+    assert recipe["jfk_vad_masks_match"], recipe
+    assert recipe["jfk_slices_match"] and recipe["synthetic_slices_match"], recipe
+    assert recipe["mel_filterbank_max_abs_diff"] < 1e-6, recipe
+    assert recipe["jfk_mel_max_rel_err"] < 1e-4 and recipe["synthetic_mel_max_rel_err"] < 1e-4, recipe
+    assert recipe["jfk_first_partial_embedding_max_abs_diff_f64_lstm"] < 1e-4, recipe
+
     result = {
         "about": "Reference values from PyPI Resemblyzer==0.1.4 for verbatim's Rust GE2E voice "
                  "encoder; made by scripts/resemblyzer_reference.py. See README.md beside this file.",
@@ -501,6 +608,7 @@ def main():
                 "bands": bands,
             },
         },
+        "readme_recipe_check": recipe,
         "jfk": jfk,
         "synthetic": synthetic,
         "quiet_jfk_normalize_volume": quiet_jfk,
