@@ -350,32 +350,22 @@ impl SearchIndex {
             .parse_query(&rewritten)
             .map_err(|e| Error::Invalid(format!("bad query {:?}: {e}", query.text)))?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed.box_clone())];
-        if let Some(speaker) = &query.speaker {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.speaker, &speaker.to_lowercase()),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(kind) = &query.kind {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, &kind.to_lowercase()),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(sha256) = &query.recording_sha256 {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.sha256, sha256),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+        // Whole-value filters: speaker and kind are indexed lower-cased, the hash as is.
+        let exact_terms = [
+            (f.speaker, query.speaker.as_ref().map(|s| s.to_lowercase())),
+            (f.kind, query.kind.as_ref().map(|k| k.to_lowercase())),
+            (f.sha256, query.recording_sha256.clone()),
+        ];
+        for (field, value) in exact_terms {
+            if let Some(value) = value {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &value),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
         }
         if query.from.is_some() || query.to.is_some() {
             let bound = |date: Option<Date>| {
