@@ -63,6 +63,14 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic),
     );
     let number = NumericOptions::default().set_stored().set_fast();
+    // A whole label, matched case-insensitively (speaker, claim kind).
+    let whole_value = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(RAW_LOWER)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_stored();
     let fields = Fields {
         text: builder.add_text_field(
             "text",
@@ -79,26 +87,8 @@ fn schema() -> (Schema, Fields) {
         sha256: builder.add_text_field("sha256", STRING | STORED),
         name: builder.add_text_field("name", STORED),
         date: builder.add_i64_field("date", number.clone().set_indexed()),
-        speaker: builder.add_text_field(
-            "speaker",
-            TextOptions::default()
-                .set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(RAW_LOWER)
-                        .set_index_option(IndexRecordOption::Basic),
-                )
-                .set_stored(),
-        ),
-        kind: builder.add_text_field(
-            "kind",
-            TextOptions::default()
-                .set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(RAW_LOWER)
-                        .set_index_option(IndexRecordOption::Basic),
-                )
-                .set_stored(),
-        ),
+        speaker: builder.add_text_field("speaker", whole_value.clone()),
+        kind: builder.add_text_field("kind", whole_value),
         segment: builder.add_u64_field("segment", STORED),
         start_ms: builder.add_u64_field("start_ms", number.clone()),
         end_ms: builder.add_u64_field("end_ms", STORED),
