@@ -18,7 +18,11 @@ $(MODELS)/ggml-tiny.en.bin:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch tiny.en
 
-model: build $(MODELS)/ggml-tiny.en.bin
+$(MODELS)/resemblyzer-0.1.4-pretrained.pt:
+	$(MAKE) build
+	$(VERBATIM) --models-dir $(MODELS) models fetch resemblyzer
+
+model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt
 
 # Ingest the shipped sample corpus and show what came out.
 demo: model

@@ -18,6 +18,8 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 mod long_recording;
 #[path = "../tests/support/score.rs"]
 mod score;
+#[path = "../tests/support/speaker_score.rs"]
+mod speaker_score;
 
 const TEN_MINUTES_MS: u64 = 600_000;
 
@@ -40,7 +42,10 @@ fn main() {
                 .unwrap_or(1_000_000),
         ),
         Some("ingest") => run(),
-        _ => run().and_then(|_| index_bench(1_000_000)),
+        Some("speakers") => speakers_bench(),
+        _ => run()
+            .and_then(|_| speakers_bench())
+            .and_then(|_| index_bench(1_000_000)),
     };
     if let Err(e) = result {
         eprintln!("verbatim-bench: {e:#}");
@@ -250,6 +255,99 @@ fn run() -> anyhow::Result<()> {
         );
     }
     long_meeting(&root, &out, &model, &verbatim, threads)
+}
+
+/// Speakers: per corpus recording, the time diarization takes (through the library, after
+/// decoding and voice detection, as ingest runs it) beside a bare whisper-rs transcription of the
+/// same audio, and the word attribution accuracy of a real `verbatim ingest` against the truth.
+fn speakers_bench() -> anyhow::Result<()> {
+    use verbatim::speakers::diarize::{diarize, DiarizeConfig};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("bench-out");
+    std::fs::create_dir_all(&out)?;
+    let model = root.join("models/ggml-tiny.en.bin");
+    let verbatim = root.join("target/release/verbatim");
+    let threads = verbatim::transcribe::default_threads();
+    let weights = verbatim::speakers::fetch::weights_path(&root.join("models"));
+    let encoder = verbatim::speakers::encoder::VoiceEncoder::load(&weights)?;
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("corpus/truth.json"))?)?;
+    let store = out.join("speakers-store");
+    let files: Vec<PathBuf> = truth["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| root.join("corpus").join(r["file"].as_str().unwrap()))
+        .collect();
+    let (ingest_wall, _) = measure(ingest_command(
+        &verbatim,
+        &root,
+        &store,
+        threads,
+        &[],
+        &files,
+    ))?;
+    println!(
+        "speakers benchmark: Resemblyzer GE2E in Rust, one thread; transcription: bare \
+         whisper-rs tiny.en, {threads} threads (corpus ingest with speakers: {ingest_wall:.1} s)"
+    );
+    println!(
+        "| recording | audio | speakers found / true | words | attribution accuracy | transcription | diarization | diarization / transcription |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let (mut total_transcribe, mut total_diarize) = (0.0, 0.0);
+    for (expected, file) in truth["recordings"].as_array().unwrap().iter().zip(&files) {
+        let decoded = verbatim::audio::decode_file(file)?;
+        let speech = verbatim::audio::vad::speech_spans(
+            &decoded.samples,
+            &verbatim::audio::vad::VadConfig::default(),
+        );
+        let started = Instant::now();
+        let diarization = diarize(
+            &encoder,
+            &decoded.samples,
+            &speech,
+            &DiarizeConfig::default(),
+        );
+        let diarize_s = started.elapsed().as_secs_f64();
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .arg("bare")
+            .arg(&model)
+            .arg(file)
+            .arg(threads.to_string());
+        let (transcribe_s, _) = measure(command)?;
+        let transcript: Value = serde_json::from_slice(
+            &Command::new(&verbatim)
+                .arg("--store")
+                .arg(&store)
+                .args([
+                    "transcript",
+                    expected["file"].as_str().unwrap(),
+                    "--format",
+                    "json",
+                ])
+                .output()?
+                .stdout,
+        )?;
+        let (accuracy, words, _) =
+            speaker_score::accuracy(&transcript, expected["lines"].as_array().unwrap());
+        total_transcribe += transcribe_s;
+        total_diarize += diarize_s;
+        println!(
+            "| {} | {:.1} s | {} / {} | {words} | {accuracy:.3} | {transcribe_s:.2} s | {diarize_s:.2} s | {:.2} |",
+            expected["file"].as_str().unwrap(),
+            decoded.duration_ms() as f64 / 1000.0,
+            diarization.speakers.len(),
+            expected["speakers"].as_object().unwrap().len(),
+            diarize_s / transcribe_s
+        );
+    }
+    println!(
+        "| all | | | | | {total_transcribe:.2} s | {total_diarize:.2} s | {:.2} |",
+        total_diarize / total_transcribe
+    );
+    Ok(())
 }
 
 /// The long-recording comparison: the corpus joined with 60 s silences (over 20 minutes),

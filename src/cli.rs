@@ -54,6 +54,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// Re-hash every source file against the manifest; report missing and changed files.
     Verify(VerifyArgs),
+    /// The speakers found by voice across recordings: list, name, merge, split off.
+    Speakers {
+        /// What to do with speakers.
+        #[command(subcommand)]
+        command: SpeakersCommand,
+    },
     /// Obtain and convert Whisper models.
     Models {
         /// What to do with models.
@@ -91,6 +97,48 @@ pub struct IngestArgs {
     /// preset (tiny, base, small, medium); others use token timestamps.
     #[arg(long, default_value = "blend", value_parser = ["blend", "dtw", "tokens"])]
     pub word_times: String,
+    /// The number of speakers in every file of this run, when known [default: estimated].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub speakers: Option<u16>,
+    /// One speaker per channel: for stereo recordings whose channels carry different people.
+    #[arg(long)]
+    pub channels: bool,
+    /// Do not attribute speakers (no voice model needed).
+    #[arg(long, conflicts_with_all = ["speakers", "channels"])]
+    pub no_speakers: bool,
+}
+
+/// `verbatim speakers ...`.
+#[derive(Debug, Subcommand)]
+pub enum SpeakersCommand {
+    /// Every speaker: id, name, talk time, recordings, a sample quote.
+    List {
+        /// table or json.
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
+    },
+    /// Name a speaker; the name reaches transcripts, the index, claims and every export.
+    Rename {
+        /// The speaker's id (S3) or current name.
+        speaker: String,
+        /// The new name.
+        name: String,
+    },
+    /// Make two speakers one (one person split in two): OTHER joins SPEAKER.
+    Merge {
+        /// The speaker that stays (id or name).
+        speaker: String,
+        /// The speaker that joins it (id or name).
+        other: String,
+    },
+    /// Make a speaker's part in one recording a new speaker (a wrong match across recordings).
+    SplitOff {
+        /// The speaker (id or name).
+        speaker: String,
+        /// The recording (name, stem or hash prefix).
+        #[arg(long)]
+        recording: String,
+    },
 }
 
 /// `verbatim import`.
@@ -221,9 +269,10 @@ pub struct ListArgs {
 /// `verbatim models ...`.
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Put a Whisper model (tiny.en or base) in the models folder.
+    /// Put a model in the models folder: a Whisper model (tiny.en or base) or the voice encoder
+    /// that tells speakers apart (resemblyzer).
     Fetch {
-        /// tiny.en or base.
+        /// tiny.en, base or resemblyzer.
         name: String,
     },
     /// Convert a CTranslate2 / faster-whisper Whisper model folder to a ggml file.

@@ -14,8 +14,14 @@ use crate::audio::{self, DecodedAudio};
 use crate::claims::{self, ClaimSet, Rules, CLAIMS_DIR};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFormat};
-use crate::model::{parse_iso_date, DateSource, Recording, SourceKind, Transcript};
+use crate::model::{
+    parse_iso_date, DateSource, DiarizationInfo, Recording, Segment, SourceKind, Span, Transcript,
+};
 use crate::search::SearchIndex;
+use crate::speakers::diarize::{self, DiarizeConfig};
+use crate::speakers::encoder::VoiceEncoder;
+use crate::speakers::registry::{self, Job, Registry, MATCH_THRESHOLD};
+use crate::speakers::{self};
 use crate::store::{Added, Store};
 use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
 
@@ -32,6 +38,29 @@ pub struct IngestConfig {
     pub vad: Option<VadConfig>,
     /// Where word start times come from.
     pub word_times: WordTimes,
+    /// How speakers are attributed.
+    pub speakers: SpeakerMode,
+}
+
+/// How [`Ingester`] attributes speech to speakers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpeakerMode {
+    /// Not at all: segments have no speaker.
+    Off,
+    /// By voice: diarization with the encoder weights at `model_path`.
+    Voice {
+        /// Resemblyzer's `pretrained.pt`.
+        model_path: PathBuf,
+        /// Diarization settings.
+        config: DiarizeConfig,
+    },
+    /// One speaker per channel of a multi-channel recording (by voice for mono ones).
+    Channels {
+        /// Resemblyzer's `pretrained.pt` (for the speakers' voice centroids).
+        model_path: PathBuf,
+        /// Diarization settings for mono recordings.
+        config: DiarizeConfig,
+    },
 }
 
 /// One input, as found on the command line or in a folder.
@@ -142,6 +171,7 @@ pub struct Ingester<'a> {
     config: IngestConfig,
     rules: &'a Rules,
     model: Option<WhisperModel>,
+    encoder: Option<VoiceEncoder>,
 }
 
 impl<'a> Ingester<'a> {
@@ -152,6 +182,7 @@ impl<'a> Ingester<'a> {
             config,
             rules,
             model: None,
+            encoder: None,
         }
     }
 
@@ -176,7 +207,12 @@ impl<'a> Ingester<'a> {
         if let Some(existing) = self.store.find_by_sha256(&sha256) {
             return Ok(Ok(Outcome::AlreadyPresent(Box::new(existing.clone()))));
         }
-        let decoded = match audio::decode_file(path) {
+        let per_channel = matches!(self.config.speakers, SpeakerMode::Channels { .. });
+        let decoded = match if per_channel {
+            audio::decode_file_channels(path)
+        } else {
+            audio::decode_file(path)
+        } {
             Ok(decoded) => decoded,
             Err(e) => return Ok(Err(e)),
         };
@@ -207,6 +243,16 @@ impl<'a> Ingester<'a> {
             .vad
             .map_or_else(|| "off".to_string(), |v| v.describe());
         let (recording_date, date_source) = recording_date(self.config.date, path, &decoded);
+        let settings = model.settings(&self.config.options, &resampler_name(&decoded), &vad);
+        let model_info = model.info().clone();
+        let mut segments = transcription.segments;
+        let diarization = match self.attribute_speakers(&sha256, &decoded, speech, &mut segments) {
+            Ok(info) => info,
+            Err(e @ (Error::Model { .. } | Error::CorruptStore { .. } | Error::Io { .. })) => {
+                return Err(e)
+            }
+            Err(e) => return Ok(Err(e)),
+        };
         let recording = Recording {
             name: path.file_name().map_or_else(
                 || path.display().to_string(),
@@ -218,22 +264,127 @@ impl<'a> Ingester<'a> {
             recording_date,
             date_source,
             duration_ms: decoded.duration_ms(),
-            settings: Some(model.settings(&self.config.options, &resampler_name(&decoded), &vad)),
+            settings: Some(settings),
             source: SourceKind::Audio,
             audio: Some(decoded.source),
-            model: Some(model.info().clone()),
+            model: Some(model_info),
             verbatim_version: crate::VERSION.into(),
             ingested_at: OffsetDateTime::now_utc(),
-            segment_count: transcription.segments.len(),
+            segment_count: segments.len(),
+            diarization,
         };
         let transcript = Transcript {
             sha256,
             language: transcription.language,
-            segments: transcription.segments,
+            segments,
         };
         let mut outcomes = commit_batch(self.store, self.rules, vec![(recording, transcript)])?;
         Ok(Ok(outcomes.pop().expect("one outcome per recording")))
     }
+}
+
+impl Ingester<'_> {
+    /// Diarizes (or splits by channel), gives each word its speaker, splits segments at
+    /// changes, and gives the speakers store-wide ids and labels from the registry.
+    fn attribute_speakers(
+        &mut self,
+        sha256: &str,
+        decoded: &DecodedAudio,
+        speech: Option<Vec<Span>>,
+        segments: &mut Vec<Segment>,
+    ) -> Result<Option<DiarizationInfo>> {
+        let (model_path, config, per_channel) = match &self.config.speakers {
+            SpeakerMode::Off => return Ok(None),
+            SpeakerMode::Voice { model_path, config } => (model_path, config, false),
+            SpeakerMode::Channels { model_path, config } => (model_path, config, true),
+        };
+        if self.encoder.is_none() {
+            self.encoder = Some(VoiceEncoder::load(model_path)?);
+        }
+        let encoder = self.encoder.as_ref().expect("encoder was just loaded");
+        let speech = speech
+            .unwrap_or_else(|| audio::vad::speech_spans(&decoded.samples, &VadConfig::default()));
+        let (diarization, method) = if per_channel && decoded.channels.len() > 1 {
+            (
+                diarize::by_channels(encoder, &decoded.channels, &speech, config),
+                format!(
+                    "one speaker per channel ({} channels)",
+                    decoded.channels.len()
+                ),
+            )
+        } else {
+            (
+                diarize::diarize(encoder, &decoded.samples, &speech, config),
+                config.describe(),
+            )
+        };
+        let attributed = diarize::attribute(segments, &diarization);
+        let store_root = self.store.root().to_path_buf();
+        let _lock = self.store.lock_named(SPEAKERS_LOCK)?;
+        let mut registry = Registry::load(&store_root)?;
+        let ids = registry.assign(sha256, &diarization.speakers, MATCH_THRESHOLD);
+        registry.save(&store_root)?;
+        *segments = attributed
+            .into_iter()
+            .map(|(mut segment, local)| {
+                if let Some(local) = local {
+                    segment.speaker = Some(registry.label(&ids[local]));
+                    segment.speaker_id = Some(ids[local].clone());
+                }
+                segment
+            })
+            .collect();
+        Ok(Some(DiarizationInfo {
+            model: speakers::encoder::MODEL_NAME.into(),
+            model_sha256: encoder.sha256().into(),
+            method,
+            speakers: diarization.speakers.len(),
+        }))
+    }
+}
+
+/// The lock that serialises changes to the speaker registry and their propagation.
+pub const SPEAKERS_LOCK: &str = "speakers.lock";
+
+/// Makes stored recordings follow a registry change: each job's transcript gets its speaker
+/// ids rewritten and its labels refreshed from the registry, its claims are extracted again,
+/// and the recordings are indexed again in one commit. The jobs are kept in
+/// `speakers.pending` until done, so [`sync`] finishes them after a crash. Call with the
+/// speakers lock held. Returns the recordings changed.
+pub fn apply_speaker_jobs(store: &Store, rules: &Rules, jobs: &[Job]) -> Result<usize> {
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    registry::save_pending(store.root(), jobs)?;
+    let registry = Registry::load(store.root())?;
+    let mut updated = Vec::new();
+    for job in jobs {
+        let Some(recording) = store.find_by_sha256(&job.sha256) else {
+            continue;
+        };
+        let mut transcript = store.transcript(recording)?;
+        for segment in &mut transcript.segments {
+            let Some(id) = segment.speaker_id.as_mut() else {
+                continue;
+            };
+            if let Some((_, new)) = job.rewrite.iter().find(|(old, _)| old == id) {
+                *id = new.clone();
+            }
+            if let Some(speaker) = registry.get(id) {
+                *id = speaker.id.clone();
+            }
+            segment.speaker = Some(registry.label(id));
+        }
+        store.replace_transcript(recording, &transcript)?;
+        let claims = claims::extract(rules, recording, &transcript);
+        store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+        updated.push((recording, transcript, claims));
+    }
+    let batch: Vec<(&Recording, &Transcript, Option<&ClaimSet>)> =
+        updated.iter().map(|(r, t, c)| (*r, t, Some(c))).collect();
+    SearchIndex::open(store.root())?.put_many(&batch)?;
+    registry::clear_pending(store.root())?;
+    Ok(updated.len())
 }
 
 /// Stores a batch of new recordings in one store transaction, extracts and stores their
@@ -283,6 +434,11 @@ pub enum Prepared {
 /// (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
 /// recordings indexed).
 pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
+    let pending = registry::load_pending(store.root())?;
+    if !pending.is_empty() {
+        let _lock = store.lock_named(SPEAKERS_LOCK)?;
+        apply_speaker_jobs(store, rules, &registry::load_pending(store.root())?)?;
+    }
     let mut extracted = 0;
     for recording in store.recordings() {
         if !store.has_derived(CLAIMS_DIR, &recording.sha256) {
@@ -395,6 +551,7 @@ pub fn prepare_import(
         verbatim_version: crate::VERSION.into(),
         ingested_at: OffsetDateTime::now_utc(),
         segment_count: segments.len(),
+        diarization: None,
     };
     let transcript = Transcript {
         sha256,

@@ -23,6 +23,7 @@ pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod speakers;
 pub mod store;
 pub mod transcribe;
 pub mod verify;

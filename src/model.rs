@@ -6,6 +6,9 @@ use time::{Date, OffsetDateTime};
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
+/// Below this speaker confidence a word's attribution is flagged (`uncertain_speaker` on claims).
+pub const LOW_SPEAKER_CONFIDENCE: f32 = 0.6;
+
 /// One word as Whisper heard it, with its own timing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
@@ -17,6 +20,10 @@ pub struct Word {
     pub end_ms: u64,
     /// Mean probability of the word's tokens (0..1).
     pub probability: f32,
+    /// How sure diarization is that the segment's speaker said this word (0..1); none when
+    /// speakers were not attributed by voice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_confidence: Option<f32>,
 }
 
 /// A stretch of time in a recording, in milliseconds.
@@ -66,9 +73,13 @@ pub struct Segment {
     pub end_ms: u64,
     /// The text, trimmed.
     pub text: String,
-    /// The speaker's label, where known.
+    /// The speaker's label, where known: the name users gave, else the diarized speaker's id,
+    /// else the label an imported transcript came with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
+    /// The diarized speaker's stable id in the store (`S3`), which renames and merges follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_id: Option<String>,
     /// The words with their timings (empty for imported cues without word timing).
     #[serde(default)]
     pub words: Vec<Word>,
@@ -212,6 +223,22 @@ pub struct Recording {
     pub ingested_at: OffsetDateTime,
     /// Number of segments in the stored transcript.
     pub segment_count: usize,
+    /// How speakers were attributed (none: not by voice, e.g. an imported transcript).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diarization: Option<DiarizationInfo>,
+}
+
+/// How a recording's speakers were attributed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiarizationInfo {
+    /// The voice model (`resemblyzer-0.1.4 GE2E`).
+    pub model: String,
+    /// SHA-256 of its weights file.
+    pub model_sha256: String,
+    /// The method and its settings, or `channels` for one speaker per channel.
+    pub method: String,
+    /// Speakers found.
+    pub speakers: usize,
 }
 
 impl Recording {
@@ -275,6 +302,7 @@ pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {
         verbatim_version: crate::VERSION.into(),
         ingested_at: time::OffsetDateTime::UNIX_EPOCH,
         segment_count: 0,
+        diarization: None,
     }
 }
 

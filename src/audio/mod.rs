@@ -43,6 +43,9 @@ pub struct DecodedAudio {
     pub source: SourceAudio,
     /// A creation/recording date found in the container's tags.
     pub tagged_date: Option<Date>,
+    /// Each channel on its own at 16 kHz, when asked for ([`decode_file_channels`]) and the
+    /// source has more than one; else empty.
+    pub channels: Vec<Vec<f32>>,
 }
 
 impl DecodedAudio {
@@ -63,6 +66,16 @@ pub fn has_audio_extension(path: &Path) -> bool {
 /// Decodes a file to 16 kHz mono. Errors name the file and say what is wrong with it: empty,
 /// not audio, truncated header, unsupported codec, or too short to hold speech.
 pub fn decode_file(path: &Path) -> Result<DecodedAudio> {
+    decode(path, false)
+}
+
+/// Like [`decode_file`], also keeping each channel of a multi-channel source on its own (for
+/// attributing speakers per channel).
+pub fn decode_file_channels(path: &Path) -> Result<DecodedAudio> {
+    decode(path, true)
+}
+
+fn decode(path: &Path, keep_channels: bool) -> Result<DecodedAudio> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
     if size == 0 {
@@ -91,11 +104,12 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio> {
     if tagged_date.is_none() {
         tagged_date = format.metadata().current().and_then(date_from_tags);
     }
-    let decoded = decode_track(path, format.as_mut())?;
+    let (samples, channels, source) = decode_track(path, format.as_mut(), keep_channels)?;
     let audio = DecodedAudio {
-        samples: decoded.0,
-        source: decoded.1,
+        samples,
+        source,
         tagged_date,
+        channels,
     };
     if audio.duration_ms() < MINIMUM_DURATION_MS {
         return Err(Error::TooShort {
@@ -130,7 +144,11 @@ fn probe_error(path: &Path, error: SymphoniaError) -> Error {
 }
 
 /// Decodes the first audio track, downmixing and resampling as packets arrive.
-fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>, SourceAudio)> {
+fn decode_track(
+    path: &Path,
+    format: &mut dyn FormatReader,
+    keep_channels: bool,
+) -> Result<(Vec<f32>, Vec<Vec<f32>>, SourceAudio)> {
     let track = format
         .tracks()
         .iter()
@@ -156,6 +174,10 @@ fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>,
     let mut sample_rate = params.sample_rate.unwrap_or(0);
     let mut channels = params.channels.map(|c| c.count()).unwrap_or(0);
     let mut resampler: Option<Resampler16k> = None;
+    // with keep_channels and 2+ channels: one resampler and output per channel
+    let mut channel_resamplers: Vec<Resampler16k> = Vec::new();
+    let mut channel_outputs: Vec<Vec<f32>> = Vec::new();
+    let mut channel_buffer = Vec::new();
     let mut buffer: Option<SampleBuffer<f32>> = None;
     let mut mono = Vec::new();
     let mut output = Vec::new();
@@ -214,12 +236,19 @@ fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>,
         if resampler.is_none() {
             sample_rate = spec.rate;
             channels = spec.channels.count();
-            resampler = Some(
+            let make = || {
                 Resampler16k::new(sample_rate).map_err(|reason| Error::Decode {
                     path: path.into(),
                     reason,
-                })?,
-            );
+                })
+            };
+            resampler = Some(make()?);
+            if keep_channels && channels > 1 {
+                for _ in 0..channels {
+                    channel_resamplers.push(make()?);
+                    channel_outputs.push(Vec::new());
+                }
+            }
         }
         let needed = decoded.capacity() as u64;
         if buffer.as_ref().map(|b| b.capacity() as u64) < Some(needed) {
@@ -240,6 +269,17 @@ fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>,
             .as_mut()
             .expect("resampler was just made")
             .push(&mono, &mut output);
+        if channel_resamplers.len() == channel_count {
+            for (c, (r, out)) in channel_resamplers
+                .iter_mut()
+                .zip(channel_outputs.iter_mut())
+                .enumerate()
+            {
+                channel_buffer.clear();
+                channel_buffer.extend(interleaved.iter().skip(c).step_by(channel_count));
+                r.push(&channel_buffer, out);
+            }
+        }
     }
     let Some(mut resampler) = resampler else {
         return Err(Error::Decode {
@@ -252,6 +292,13 @@ fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>,
         });
     };
     resampler.finish(&mut output);
+    for (r, out) in channel_resamplers
+        .iter_mut()
+        .zip(channel_outputs.iter_mut())
+    {
+        r.finish(out);
+        out.resize(output.len(), 0.0);
+    }
     if let Some(expected) = params.n_frames {
         if frames_decoded + 1 < expected {
             truncated = true;
@@ -263,7 +310,7 @@ fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<(Vec<f32>,
         channels: channels as u16,
         truncated,
     };
-    Ok((output, source))
+    Ok((output, channel_outputs, source))
 }
 
 /// Whether symphonia's "unsupported" message is about the codec inside a known container

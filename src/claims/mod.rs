@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::model::{hms, Recording, Transcript};
+use crate::model::{hms, Recording, Transcript, LOW_SPEAKER_CONFIDENCE};
 use crate::transcribe::filter::is_repetition_loop;
 use dates::{find_dates, DateMention};
 pub use rules::Rules;
@@ -32,6 +32,9 @@ pub enum ClaimFlag {
     Repetition,
     /// The speaker is not known.
     UnknownSpeaker,
+    /// Diarization was unsure who said at least one quoted word (confidence under
+    /// [`LOW_SPEAKER_CONFIDENCE`](crate::model::LOW_SPEAKER_CONFIDENCE)).
+    UncertainSpeaker,
     /// The recording date is not known, so relative dates cannot be resolved.
     UnknownRecordingDate,
     /// A date mentioned could not be resolved to the calendar.
@@ -51,6 +54,7 @@ impl ClaimFlag {
             ClaimFlag::LowProbability => "low_probability",
             ClaimFlag::Repetition => "repetition",
             ClaimFlag::UnknownSpeaker => "unknown_speaker",
+            ClaimFlag::UncertainSpeaker => "uncertain_speaker",
             ClaimFlag::UnknownRecordingDate => "unknown_recording_date",
             ClaimFlag::UnresolvedDate => "unresolved_date",
             ClaimFlag::ImportedTranscript => "imported_transcript",
@@ -197,6 +201,11 @@ fn flags(
     }
     if sentence.speaker.is_none() {
         flags.push(ClaimFlag::UnknownSpeaker);
+    } else if sentence
+        .min_speaker_confidence()
+        .is_some_and(|c| c < LOW_SPEAKER_CONFIDENCE)
+    {
+        flags.push(ClaimFlag::UncertainSpeaker);
     }
     if recording.recording_date.is_none() {
         flags.push(ClaimFlag::UnknownRecordingDate);
@@ -320,6 +329,7 @@ mod corpus_tests {
                         end_ms: 1000,
                         text: line["text"].as_str().unwrap().into(),
                         speaker: None,
+                        speaker_id: None,
                         words: Vec::new(),
                         no_speech_probability: None,
                         flags: Vec::new(),

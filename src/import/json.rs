@@ -353,6 +353,7 @@ fn whisperx_words(words: &[XWord], segment_start_ms: u64, segment_end_ms: u64) -
                 start_ms,
                 end_ms,
                 probability: word.score.unwrap_or(0.0),
+                speaker_confidence: None,
             });
         }
     }

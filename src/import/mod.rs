@@ -156,6 +156,7 @@ fn segment(start_ms: u64, end_ms: u64, text: String, speaker: Option<String>) ->
         end_ms,
         text,
         speaker,
+        speaker_id: None,
         words: Vec::new(),
         no_speech_probability: None,
         flags: Vec::new(),

@@ -161,6 +161,12 @@ impl Store {
         })
     }
 
+    /// Replaces a stored recording's transcript (speaker labels changed), atomically.
+    pub fn replace_transcript(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
+        let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
+        write_atomic(&self.transcript_path(&recording.sha256), &json)
+    }
+
     /// Writes a file derived from a recording (its claims) into `folder`, atomically.
     pub fn put_derived<T: Serialize>(&self, folder: &str, sha256: &str, value: &T) -> Result<()> {
         let dir = self.root.join(folder);
@@ -203,7 +209,13 @@ impl Store {
     }
 
     fn lock(&self) -> Result<File> {
-        let path = self.root.join(LOCK);
+        self.lock_named(LOCK)
+    }
+
+    /// Takes an exclusive lock on the file `name` under the root (created if absent); released
+    /// when the returned file is dropped.
+    pub fn lock_named(&self, name: &str) -> Result<File> {
+        let path = self.root.join(name);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)

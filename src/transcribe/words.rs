@@ -54,6 +54,7 @@ fn finish_word(tokens: &[&RawToken], segment_start_ms: u64, segment_end_ms: u64)
         start_ms,
         end_ms,
         probability,
+        speaker_confidence: None,
     })
 }
 

@@ -212,10 +212,35 @@ fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_
 #[test]
 fn claims_of_the_corpus_audio_are_found_at_their_times() {
     let work = crate::ingest::corpus_store();
-    let claims = work.run(&["claims", "--format", "json"]).json();
+    let mut claims = work.run(&["claims", "--format", "json"]).json();
+    // Speakers come from diarization: its ids are named after the truth speaker each one
+    // coincides with most often in each recording (tests/support/speaker_score.rs), then kinds,
+    // times and speakers are checked.
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join("corpus/truth.json")).unwrap())
+            .unwrap();
+    let mut names: std::collections::HashMap<String, String> = Default::default();
+    for recording in truth["recordings"].as_array().unwrap() {
+        let file = recording["file"].as_str().unwrap();
+        let transcript = work.run(&["transcript", file, "--format", "json"]).json();
+        let (_, _, mapping) =
+            crate::speaker_score::accuracy(&transcript, recording["lines"].as_array().unwrap());
+        names.extend(mapping);
+    }
+    for claim in claims.as_array_mut().unwrap() {
+        assert!(
+            !claim["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "unknown_speaker"),
+            "{claim}"
+        );
+        let id = claim["speaker"].as_str().unwrap().to_string();
+        claim["speaker"] = names.get(&id).cloned().unwrap_or(id).into();
+    }
     let claims = claims.as_array().unwrap();
-    // Speakers come from diarization (not yet): kinds and times are checked here.
-    let (matched, missed, extra) = match_claims(claims, |name| name.to_string(), 1_000, false);
+    let (matched, missed, extra) = match_claims(claims, |name| name.to_string(), 1_000, true);
     let recall = matched as f64 / expected_claims().len() as f64;
     println!(
         "corpus audio (tiny.en): {matched} of {} claims found at their times, recall {recall:.3}, {} reported that are not claims",
@@ -228,13 +253,11 @@ fn claims_of_the_corpus_audio_are_found_at_their_times() {
         extra.join("\n")
     );
     assert!(recall >= 0.70, "recall {recall:.3}");
-    assert!(extra.len() <= 2, "not claims:\n{}", extra.join("\n"));
+    // two true claims whose end Whisper placed over 1 s late, and one wrong speaker: the
+    // second half of an escalation-call line ("everything is seen in China") goes to another
+    // voice (the word-attribution test allows 10% of words wrong; this is 1.6% of that call's)
+    assert!(extra.len() <= 3, "not claims:\n{}", extra.join("\n"));
     for claim in claims {
-        assert!(claim["flags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f == "unknown_speaker"));
         assert_eq!(claim["sha256"].as_str().unwrap().len(), 64);
     }
 }

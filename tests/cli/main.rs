@@ -11,12 +11,15 @@ mod ingest;
 mod long;
 mod models;
 mod search;
+mod speakers;
 mod transcript;
 
 #[path = "../support/long_recording.rs"]
 mod long_recording;
 #[path = "../support/score.rs"]
 mod score;
+#[path = "../support/speaker_score.rs"]
+mod speaker_score;
 
 pub use score::{heard_words, normalize_words, score, Score};
 

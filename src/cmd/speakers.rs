@@ -1,0 +1,136 @@
+//! `verbatim speakers`: list the store's speakers; rename, merge and split them off, with the
+//! change carried into transcripts, claims and the index.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+use verbatim::ingest::{apply_speaker_jobs, SPEAKERS_LOCK};
+use verbatim::model::{hms, Transcript};
+use verbatim::speakers::registry::{Job, Registry};
+use verbatim::store::Store;
+
+use super::Status;
+use crate::cli::SpeakersCommand;
+
+pub fn run(
+    store_dir: &Path,
+    rules: Option<&Path>,
+    command: SpeakersCommand,
+) -> anyhow::Result<Status> {
+    let store = Store::open(store_dir)
+        .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
+    let rules = super::claims::load_rules(store_dir, rules)?;
+    verbatim::ingest::sync(&store, &rules)?;
+    if let SpeakersCommand::List { format } = command {
+        return list(&store, &format);
+    }
+    let _lock = store.lock_named(SPEAKERS_LOCK)?;
+    let mut registry = Registry::load(store.root())?;
+    let (message, jobs): (String, Vec<Job>) = match command {
+        SpeakersCommand::List { .. } => unreachable!("handled above"),
+        SpeakersCommand::Rename { speaker, name } => {
+            let id = registry.find(&speaker)?.id.clone();
+            let jobs = registry.rename(&speaker, &name)?;
+            (format!("renamed {id} to {:?}", registry.label(&id)), jobs)
+        }
+        SpeakersCommand::Merge { speaker, other } => {
+            let keep = registry.find(&speaker)?.id.clone();
+            let gone = registry.find(&other)?.id.clone();
+            let jobs = registry.merge(&speaker, &other)?;
+            (
+                format!("merged {gone} into {keep} ({})", registry.label(&keep)),
+                jobs,
+            )
+        }
+        SpeakersCommand::SplitOff { speaker, recording } => {
+            let recording = store.resolve(&recording)?.clone();
+            let old = registry.find(&speaker)?.id.clone();
+            let (new, jobs) = registry.split_off(&speaker, &recording.sha256)?;
+            (
+                format!("split {old}'s part in {:?} off as {new}", recording.name),
+                jobs,
+            )
+        }
+    };
+    registry.save(store.root())?;
+    let changed = apply_speaker_jobs(&store, &rules, &jobs)?;
+    println!("{message}; {changed} recordings updated (transcripts, claims, index)");
+    Ok(Status::Success)
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    name: Option<String>,
+    label: String,
+    speech_ms: u64,
+    recordings: Vec<String>,
+    sample: Option<String>,
+}
+
+fn list(store: &Store, format: &str) -> anyhow::Result<Status> {
+    let registry = Registry::load(store.root())?;
+    let mut transcripts: HashMap<String, Transcript> = HashMap::new();
+    let mut rows = Vec::new();
+    for speaker in &registry.speakers {
+        let mut recordings = Vec::new();
+        let mut sample: Option<String> = None;
+        for member in &speaker.members {
+            let Some(recording) = store.find_by_sha256(&member.sha256) else {
+                continue;
+            };
+            recordings.push(recording.name.clone());
+            if !transcripts.contains_key(&member.sha256) {
+                transcripts.insert(member.sha256.clone(), store.transcript(recording)?);
+            }
+            let longest = transcripts[&member.sha256]
+                .segments
+                .iter()
+                .filter(|s| s.speaker_id.as_deref() == Some(&speaker.id) && s.is_speech())
+                .max_by_key(|s| s.text.len());
+            if let Some(segment) = longest {
+                if sample.as_ref().is_none_or(|t| segment.text.len() > t.len()) {
+                    sample = Some(segment.text.clone());
+                }
+            }
+        }
+        rows.push(Row {
+            id: speaker.id.clone(),
+            name: speaker.name.clone(),
+            label: speaker.label().to_string(),
+            speech_ms: speaker.speech_ms(),
+            recordings,
+            sample,
+        });
+    }
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(Status::Success);
+    }
+    if rows.is_empty() {
+        println!("no speakers yet: `verbatim ingest` finds them in recordings");
+        return Ok(Status::Success);
+    }
+    println!(
+        "{:<5} {:<24} {:>9} {:>4}  sample",
+        "id", "name", "talk", "recs"
+    );
+    for row in rows {
+        let sample = row.sample.as_deref().unwrap_or("");
+        let sample: String = if sample.chars().count() > 60 {
+            format!("{}...", sample.chars().take(57).collect::<String>())
+        } else {
+            sample.to_string()
+        };
+        println!(
+            "{:<5} {:<24} {:>9} {:>4}  {sample:?}",
+            row.id,
+            row.name.as_deref().unwrap_or("-"),
+            hms(row.speech_ms),
+            row.recordings.len()
+        );
+    }
+    Ok(Status::Success)
+}

@@ -1,0 +1,1011 @@
+//! Diarization: who speaks when, from voice embeddings.
+//!
+//! 1. The recording is raised to -30 dBFS if quieter (Resemblyzer's own normalisation).
+//! 2. Inside each speech span (the voice activity detector's), windows of 1.6 s (the encoder's
+//!    partial length) start every [`DiarizeConfig::step_ms`], the last one aligned to the span's
+//!    end; a span shorter than 1.6 s (but at least 0.3 s) is one window of its own length.
+//!    Windows never cross a pause, so a window rarely holds two voices.
+//! 3. Window embeddings are clustered bottom-up (average linkage, cosine similarity) until no two
+//!    clusters are closer than [`DiarizeConfig::threshold`], which estimates the number of
+//!    speakers, or until `--speakers N` are left. Long recordings are clustered in blocks of
+//!    [`BLOCK`] windows first, then the blocks' clusters together. Clusters holding less than
+//!    [`MIN_SPEAKER_MS`] of speech are folded into their nearest neighbour. Each window is then
+//!    reassigned to the nearest centroid.
+//! 4. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
+//!    vote weighted by a triangle peaking at its centre) and a confidence (the winner's share of
+//!    the votes). Turns shorter than [`DiarizeConfig::min_turn_ms`] inside a span are absorbed by
+//!    their neighbours, so turns do not flicker.
+//! 5. [`attribute`] gives each word the speaker of its own frames, with a confidence, and splits
+//!    a segment where the speaker changes.
+
+use crate::model::{Segment, Span, Word};
+
+use super::encoder::{cosine, mean_embedding, Embedding, VoiceEncoder, PARTIAL_FRAMES};
+use super::mel::{normalize_volume, MelFrame, HOP, SAMPLE_RATE};
+
+/// Frames of 10 ms.
+const FRAME_MS: u64 = (HOP * 1000 / SAMPLE_RATE) as u64;
+/// Frames within which a word beside speech takes the speech's confidence (0.3 s).
+const NEAR_FRAMES: usize = 30;
+/// Windows clustered together at most; longer recordings are clustered block by block first.
+pub const BLOCK: usize = 400;
+/// A cluster with less speech than this is not a speaker of its own.
+pub const MIN_SPEAKER_MS: u64 = 3_000;
+/// Spans shorter than this get no window of their own (their frames take their neighbours').
+const MIN_WINDOW_FRAMES: usize = 30;
+/// Cluster centroids at least this similar are one voice.
+pub const SAME_VOICE: f32 = 0.94;
+/// Windows embedded in one batch.
+const BATCH: usize = 32;
+
+/// How to diarize.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiarizeConfig {
+    /// The number of speakers, when known; else it is estimated.
+    pub speakers: Option<usize>,
+    /// Clusters closer than this (cosine) are one speaker.
+    pub threshold: f32,
+    /// Step between windows inside a span.
+    pub step_ms: u64,
+    /// Shorter turns are absorbed by their neighbours.
+    pub min_turn_ms: u64,
+}
+
+impl Default for DiarizeConfig {
+    fn default() -> Self {
+        DiarizeConfig {
+            speakers: None,
+            threshold: 0.72,
+            step_ms: 800,
+            min_turn_ms: 1_000,
+        }
+    }
+}
+
+impl DiarizeConfig {
+    /// A one-line description for provenance.
+    pub fn describe(&self) -> String {
+        let count = match self.speakers {
+            Some(n) => format!("{n} speakers (given)"),
+            None => format!(
+                "speakers estimated (average-linkage cosine >= {})",
+                self.threshold
+            ),
+        };
+        format!(
+            "{}: 1.6 s windows every {} ms within speech, {count}, turns >= {} ms",
+            super::encoder::MODEL_NAME,
+            self.step_ms,
+            self.min_turn_ms
+        )
+    }
+}
+
+/// One speaker found in a recording.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalSpeaker {
+    /// The mean of its windows' embeddings, normalised.
+    pub centroid: Embedding,
+    /// Speech attributed to it.
+    pub speech_ms: u64,
+}
+
+/// A window that was embedded.
+#[derive(Debug, Clone)]
+struct Window {
+    /// First and one-past-last 10 ms frame.
+    frames: (usize, usize),
+    embedding: Embedding,
+}
+
+/// Who speaks when in one recording.
+#[derive(Debug, Clone)]
+pub struct Diarization {
+    /// The speakers, numbered from 0 by order of first speech.
+    pub speakers: Vec<LocalSpeaker>,
+    /// Per 10 ms frame: the speaker and the confidence (None outside speech).
+    frames: Vec<Option<(usize, f32)>>,
+    /// Windows embedded.
+    pub windows: usize,
+}
+
+impl Diarization {
+    /// A diarization in which one speaker (or a channel) says everything in `spans`.
+    pub fn from_labels(speakers: Vec<LocalSpeaker>, frames: Vec<Option<(usize, f32)>>) -> Self {
+        Diarization {
+            speakers,
+            frames,
+            windows: 0,
+        }
+    }
+
+    /// The speaker of a stretch of time and the confidence: the speaker with most confident
+    /// frames in it. A stretch with no labelled frame takes the nearest labelled frame: within
+    /// 0.3 s (about the error of Whisper's word times) at its confidence, within 1 s at half.
+    pub fn speaker_of(&self, span: Span) -> Option<(usize, f32)> {
+        let first = (span.start_ms / FRAME_MS) as usize;
+        let last = (span.end_ms.div_ceil(FRAME_MS) as usize).max(first + 1);
+        let mut votes = vec![0f32; self.speakers.len()];
+        let mut frames = 0usize;
+        for frame in first..last.min(self.frames.len()) {
+            if let Some((speaker, confidence)) = self.frames[frame] {
+                votes[speaker] += confidence;
+                frames += 1;
+            }
+        }
+        if frames > 0 {
+            let (best, &weight) = votes.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+            return Some((best, weight / frames as f32));
+        }
+        let reach = (1_000 / FRAME_MS) as usize;
+        (1..=reach).find_map(|d| {
+            let before = first
+                .checked_sub(d)
+                .and_then(|f| self.frames.get(f).copied().flatten());
+            let after = self.frames.get(last - 1 + d).copied().flatten();
+            let scale = if d <= NEAR_FRAMES { 1.0 } else { 0.5 };
+            before
+                .or(after)
+                .map(|(speaker, confidence)| (speaker, confidence * scale))
+        })
+    }
+}
+
+/// Diarizes 16 kHz mono samples whose speech spans are known.
+pub fn diarize(
+    encoder: &VoiceEncoder,
+    samples: &[f32],
+    speech: &[Span],
+    config: &DiarizeConfig,
+) -> Diarization {
+    let mut audio = samples.to_vec();
+    normalize_volume(&mut audio);
+    let n_frames = audio.len() / HOP + 1;
+    let windows = embed_windows(encoder, &audio, speech, config.step_ms);
+    if windows.is_empty() {
+        return Diarization {
+            speakers: Vec::new(),
+            frames: vec![None; n_frames],
+            windows: 0,
+        };
+    }
+    let embeddings: Vec<Embedding> = windows.iter().map(|w| w.embedding).collect();
+    let weights: Vec<f32> = windows
+        .iter()
+        .map(|w| (w.frames.1 - w.frames.0) as f32)
+        .collect();
+    let mut labels = cluster_blocks(&embeddings, &weights, config);
+    fold_small_clusters(&windows, &mut labels, config.speakers);
+    merge_close_centroids(&windows, &mut labels, config.speakers);
+    let centroids = reassign(&embeddings, &mut labels);
+    let mut frames = vote_frames(&windows, &labels, n_frames);
+    smooth_turns(&mut frames, config.min_turn_ms);
+    renumber(centroids, frames, windows.len())
+}
+
+/// One speaker per channel: each 10 ms frame of speech goes to the loudest channel, with
+/// that channel's share of the frame's energy as confidence; short turns are smoothed as in
+/// [`diarize`]. Each channel's centroid (for matching across recordings) is embedded from its own
+/// signal over the frames it won.
+pub fn by_channels(
+    encoder: &VoiceEncoder,
+    channels: &[Vec<f32>],
+    speech: &[Span],
+    config: &DiarizeConfig,
+) -> Diarization {
+    let n_frames = channels.iter().map(Vec::len).max().unwrap_or(0) / HOP + 1;
+    let mut frames: Vec<Option<(usize, f32)>> = vec![None; n_frames];
+    for span in speech {
+        let first = (span.start_ms / FRAME_MS) as usize;
+        let last = (span.end_ms / FRAME_MS) as usize;
+        for (f, frame) in frames
+            .iter_mut()
+            .enumerate()
+            .take(last.min(n_frames))
+            .skip(first)
+        {
+            let energy: Vec<f32> = channels
+                .iter()
+                .map(|c| {
+                    let end = ((f + 1) * HOP).min(c.len());
+                    c.get(f * HOP..end)
+                        .map_or(0.0, |s| s.iter().map(|x| x * x).sum())
+                })
+                .collect();
+            let total: f32 = energy.iter().sum();
+            if total <= 0.0 {
+                continue;
+            }
+            let (best, loudest) = energy
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .expect("at least one channel");
+            *frame = Some((best, loudest / total));
+        }
+    }
+    smooth_turns(&mut frames, config.min_turn_ms);
+    let centroids: Vec<Embedding> = channels
+        .iter()
+        .enumerate()
+        .map(|(c, samples)| {
+            let mut runs: Vec<Span> = Vec::new();
+            for (f, frame) in frames.iter().enumerate() {
+                let ms = f as u64 * FRAME_MS;
+                match (frame, runs.last_mut()) {
+                    (Some((s, _)), Some(run)) if *s == c && run.end_ms == ms => {
+                        run.end_ms = ms + FRAME_MS
+                    }
+                    (Some((s, _)), _) if *s == c => runs.push(Span {
+                        start_ms: ms,
+                        end_ms: ms + FRAME_MS,
+                    }),
+                    _ => {}
+                }
+            }
+            let mut audio = samples.clone();
+            normalize_volume(&mut audio);
+            let windows = embed_windows(encoder, &audio, &runs, config.step_ms);
+            let embeddings: Vec<Embedding> = windows.iter().map(|w| w.embedding).collect();
+            mean_embedding(&embeddings)
+        })
+        .collect();
+    renumber(centroids, frames, 0)
+}
+
+/// Embeds windows inside the speech spans.
+fn embed_windows(
+    encoder: &VoiceEncoder,
+    audio: &[f32],
+    speech: &[Span],
+    step_ms: u64,
+) -> Vec<Window> {
+    let step = ((step_ms / FRAME_MS) as usize).max(1);
+    let mut pending: Vec<(usize, usize, Vec<MelFrame>)> = Vec::new();
+    let mut windows = Vec::new();
+    for span in speech {
+        let start = (span.start_ms as usize * SAMPLE_RATE / 1000).min(audio.len());
+        let end = (span.end_ms as usize * SAMPLE_RATE / 1000).min(audio.len());
+        if end <= start {
+            continue;
+        }
+        let mel = encoder.front_end().mel(&audio[start..end]);
+        // mel frame i of the span is centred on sample start + 160 i
+        let offset = start / HOP;
+        let usable = mel.len().saturating_sub(1);
+        if usable < MIN_WINDOW_FRAMES {
+            continue;
+        }
+        if usable <= PARTIAL_FRAMES {
+            pending.push((offset, offset + usable, mel[..usable].to_vec()));
+            continue;
+        }
+        let mut starts: Vec<usize> = (0..=usable - PARTIAL_FRAMES).step_by(step).collect();
+        if starts.last() != Some(&(usable - PARTIAL_FRAMES)) {
+            starts.push(usable - PARTIAL_FRAMES);
+        }
+        for s in starts {
+            pending.push((
+                offset + s,
+                offset + s + PARTIAL_FRAMES,
+                mel[s..s + PARTIAL_FRAMES].to_vec(),
+            ));
+        }
+    }
+    // same-length windows share batches
+    pending.sort_by_key(|(start, end, _)| (std::cmp::Reverse(end - start), *start));
+    for group in pending.chunk_by(|a, b| a.2.len() == b.2.len()) {
+        for batch in group.chunks(BATCH) {
+            let mels: Vec<&[MelFrame]> = batch.iter().map(|(_, _, m)| m.as_slice()).collect();
+            for ((start, end, _), embedding) in batch.iter().zip(encoder.embed_windows(&mels)) {
+                windows.push(Window {
+                    frames: (*start, *end),
+                    embedding,
+                });
+            }
+        }
+    }
+    windows.sort_by_key(|w| w.frames);
+    windows
+}
+
+/// Clusters in blocks of [`BLOCK`] windows (to a tighter threshold), then the blocks' clusters.
+fn cluster_blocks(embeddings: &[Embedding], weights: &[f32], config: &DiarizeConfig) -> Vec<usize> {
+    if embeddings.len() <= BLOCK {
+        return agglomerate(embeddings, weights, config.threshold, config.speakers);
+    }
+    let tight = (config.threshold + 1.0) / 2.0;
+    let mut labels = vec![0; embeddings.len()];
+    let mut centroids = Vec::new();
+    let mut cluster_weights = Vec::new();
+    for (b, (items, item_weights)) in embeddings
+        .chunks(BLOCK)
+        .zip(weights.chunks(BLOCK))
+        .enumerate()
+    {
+        let local = agglomerate(items, item_weights, tight, None);
+        let count = local.iter().max().map_or(0, |m| m + 1);
+        let base = centroids.len();
+        for k in 0..count {
+            let members: Vec<Embedding> = items
+                .iter()
+                .zip(&local)
+                .filter(|(_, &l)| l == k)
+                .map(|(e, _)| *e)
+                .collect();
+            centroids.push(mean_embedding(&members));
+            cluster_weights.push(
+                item_weights
+                    .iter()
+                    .zip(&local)
+                    .filter(|(_, &l)| l == k)
+                    .map(|(w, _)| w)
+                    .sum(),
+            );
+        }
+        for (i, l) in local.into_iter().enumerate() {
+            labels[b * BLOCK + i] = base + l;
+        }
+    }
+    let top = agglomerate(
+        &centroids,
+        &cluster_weights,
+        config.threshold,
+        config.speakers,
+    );
+    labels.into_iter().map(|l| top[l]).collect()
+}
+
+/// Average-linkage agglomerative clustering on cosine similarity, weighted by `weights`: merges
+/// the closest pair while it is at least `threshold` similar, or (with `count`) until `count`
+/// clusters are left. Returns a label per item, numbered by first appearance.
+pub fn agglomerate(
+    items: &[Embedding],
+    weights: &[f32],
+    threshold: f32,
+    count: Option<usize>,
+) -> Vec<usize> {
+    let n = items.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut similarity = vec![0f32; n * n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let s = cosine(&items[i], &items[j]);
+            similarity[i * n + j] = s;
+            similarity[j * n + i] = s;
+        }
+    }
+    let mut size: Vec<f32> = weights.to_vec();
+    let mut alive: Vec<bool> = vec![true; n];
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut clusters = n;
+    let target = count.unwrap_or(1).max(1);
+    while clusters > target {
+        let mut best = (f32::NEG_INFINITY, 0, 0);
+        for i in (0..n).filter(|&i| alive[i]) {
+            for j in (i + 1..n).filter(|&j| alive[j]) {
+                if similarity[i * n + j] > best.0 {
+                    best = (similarity[i * n + j], i, j);
+                }
+            }
+        }
+        let (s, a, b) = best;
+        if count.is_none() && s < threshold {
+            break;
+        }
+        // b joins a; Lance-Williams update for average linkage
+        let (wa, wb) = (size[a], size[b]);
+        for k in (0..n).filter(|&k| alive[k] && k != a && k != b) {
+            let merged = (wa * similarity[a * n + k] + wb * similarity[b * n + k]) / (wa + wb);
+            similarity[a * n + k] = merged;
+            similarity[k * n + a] = merged;
+        }
+        size[a] = wa + wb;
+        alive[b] = false;
+        parent[b] = a;
+        clusters -= 1;
+    }
+    let root = |mut i: usize| {
+        while parent[i] != i {
+            i = parent[i];
+        }
+        i
+    };
+    let mut numbering: Vec<Option<usize>> = vec![None; n];
+    let mut next = 0;
+    (0..n)
+        .map(|i| {
+            let r = root(i);
+            *numbering[r].get_or_insert_with(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// Folds clusters with less than [`MIN_SPEAKER_MS`] of windows into the nearest other cluster
+/// (unless the count was given).
+fn fold_small_clusters(windows: &[Window], labels: &mut [usize], count: Option<usize>) {
+    if count.is_some() {
+        return;
+    }
+    loop {
+        let k = labels.iter().max().map_or(0, |m| m + 1);
+        if k <= 1 {
+            return;
+        }
+        let mut speech = vec![0u64; k];
+        // a frame counted once even where windows overlap: use each window's unique share
+        let mut covered: Vec<Vec<(usize, usize)>> = vec![Vec::new(); k];
+        for (w, &l) in windows.iter().zip(labels.iter()) {
+            covered[l].push(w.frames);
+        }
+        for (l, spans) in covered.iter_mut().enumerate() {
+            spans.sort();
+            let mut end = 0;
+            for &(s, e) in spans.iter() {
+                let s = s.max(end);
+                if e > s {
+                    speech[l] += (e - s) as u64 * FRAME_MS;
+                }
+                end = end.max(e);
+            }
+        }
+        let Some(small) = (0..k)
+            .filter(|&l| speech[l] < MIN_SPEAKER_MS)
+            .min_by_key(|&l| speech[l])
+        else {
+            return;
+        };
+        let centroids = centroids_of(windows, labels, k);
+        let nearest = (0..k)
+            .filter(|&l| l != small)
+            .max_by(|&a, &b| {
+                cosine(&centroids[small], &centroids[a])
+                    .total_cmp(&cosine(&centroids[small], &centroids[b]))
+            })
+            .expect("k > 1");
+        for l in labels.iter_mut() {
+            if *l == small {
+                *l = nearest;
+            } else if *l > small {
+                *l -= 1;
+            }
+        }
+    }
+}
+
+/// Merges clusters whose centroids are at least [`SAME_VOICE`] similar: window-level
+/// linkage splits one voice when its windows vary (unless the count was given).
+fn merge_close_centroids(windows: &[Window], labels: &mut [usize], count: Option<usize>) {
+    if count.is_some() {
+        return;
+    }
+    loop {
+        let k = labels.iter().max().map_or(0, |m| m + 1);
+        let centroids = centroids_of(windows, labels, k);
+        let mut best = (SAME_VOICE, None);
+        for a in 0..k {
+            for b in a + 1..k {
+                let s = cosine(&centroids[a], &centroids[b]);
+                if s >= best.0 {
+                    best = (s, Some((a, b)));
+                }
+            }
+        }
+        let Some((a, b)) = best.1 else {
+            return;
+        };
+        for l in labels.iter_mut() {
+            if *l == b {
+                *l = a;
+            } else if *l > b {
+                *l -= 1;
+            }
+        }
+    }
+}
+
+fn centroids_of(windows: &[Window], labels: &[usize], k: usize) -> Vec<Embedding> {
+    (0..k)
+        .map(|c| {
+            let members: Vec<Embedding> = windows
+                .iter()
+                .zip(labels)
+                .filter(|(_, &l)| l == c)
+                .map(|(w, _)| w.embedding)
+                .collect();
+            mean_embedding(&members)
+        })
+        .collect()
+}
+
+/// Moves each window to its nearest centroid (one pass) and returns the centroids after.
+fn reassign(embeddings: &[Embedding], labels: &mut [usize]) -> Vec<Embedding> {
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let centroid = |labels: &[usize], c: usize| {
+        let members: Vec<Embedding> = embeddings
+            .iter()
+            .zip(labels)
+            .filter(|(_, &l)| l == c)
+            .map(|(e, _)| *e)
+            .collect();
+        mean_embedding(&members)
+    };
+    let before: Vec<Embedding> = (0..k).map(|c| centroid(labels, c)).collect();
+    for (label, e) in labels.iter_mut().zip(embeddings) {
+        *label = (0..k)
+            .max_by(|&a, &b| cosine(e, &before[a]).total_cmp(&cosine(e, &before[b])))
+            .unwrap_or(0);
+    }
+    (0..k).map(|c| centroid(labels, c)).collect()
+}
+
+/// Per frame, the speaker the covering windows vote for (triangular weights) and its share.
+fn vote_frames(windows: &[Window], labels: &[usize], n_frames: usize) -> Vec<Option<(usize, f32)>> {
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let mut votes = vec![0f32; n_frames * k];
+    for (w, &l) in windows.iter().zip(labels) {
+        let (s, e) = (w.frames.0, w.frames.1.min(n_frames));
+        let half = (e - s) as f32 / 2.0;
+        for f in s..e {
+            let from_centre = (f as f32 + 0.5 - s as f32 - half).abs();
+            votes[f * k + l] += 1.0 - from_centre / (half + 1.0);
+        }
+    }
+    (0..n_frames)
+        .map(|f| {
+            let row = &votes[f * k..(f + 1) * k];
+            let total: f32 = row.iter().sum();
+            if total <= 0.0 {
+                return None;
+            }
+            let (best, weight) = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+            Some((best, weight / total))
+        })
+        .collect()
+}
+
+/// Absorbs turns shorter than `min_turn_ms` inside a run of speech into the neighbouring turn
+/// (the longer neighbour when both differ), shortest first.
+fn smooth_turns(frames: &mut [Option<(usize, f32)>], min_turn_ms: u64) {
+    let min_frames = (min_turn_ms / FRAME_MS) as usize;
+    loop {
+        // runs of labelled frames: (start, end, speaker)
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for (f, frame) in frames.iter().enumerate() {
+            match (frame, runs.last_mut()) {
+                (Some((s, _)), Some(run)) if run.1 == f && run.2 == *s => run.1 = f + 1,
+                (Some((s, _)), _) => runs.push((f, f + 1, *s)),
+                (None, _) => {}
+            }
+        }
+        let candidate = runs
+            .iter()
+            .enumerate()
+            .filter(|(i, run)| {
+                let touches_before = *i > 0 && runs[i - 1].1 == run.0;
+                let touches_after = runs.get(i + 1).is_some_and(|next| next.0 == run.1);
+                run.1 - run.0 < min_frames && (touches_before || touches_after)
+            })
+            .min_by_key(|(_, run)| run.1 - run.0);
+        let Some((i, &(start, end, _))) = candidate else {
+            return;
+        };
+        let before = (i > 0 && runs[i - 1].1 == start).then(|| runs[i - 1]);
+        let after = runs.get(i + 1).filter(|next| next.0 == end).copied();
+        let into = match (before, after) {
+            (Some(b), Some(a)) => {
+                if b.1 - b.0 >= a.1 - a.0 {
+                    b.2
+                } else {
+                    a.2
+                }
+            }
+            (Some(b), None) => b.2,
+            (None, Some(a)) => a.2,
+            (None, None) => return,
+        };
+        for (speaker, confidence) in frames[start..end].iter_mut().flatten() {
+            *speaker = into;
+            // the frame's own vote went elsewhere
+            *confidence = (1.0 - *confidence).max(0.0);
+        }
+    }
+}
+
+/// Numbers speakers by first speech, drops those left without frames, and totals their speech.
+fn renumber(
+    centroids: Vec<Embedding>,
+    mut frames: Vec<Option<(usize, f32)>>,
+    windows: usize,
+) -> Diarization {
+    let mut order: Vec<Option<usize>> = vec![None; centroids.len()];
+    let mut speakers: Vec<LocalSpeaker> = Vec::new();
+    for (speaker, _) in frames.iter_mut().flatten() {
+        let new = *order[*speaker].get_or_insert_with(|| {
+            speakers.push(LocalSpeaker {
+                centroid: centroids[*speaker],
+                speech_ms: 0,
+            });
+            speakers.len() - 1
+        });
+        *speaker = new;
+        speakers[new].speech_ms += FRAME_MS;
+    }
+    Diarization {
+        speakers,
+        frames,
+        windows,
+    }
+}
+
+/// A word's speaker and confidence after [`attribute`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attribution {
+    /// Index into [`Diarization::speakers`].
+    pub speaker: usize,
+    /// 0..1: the share of the voice evidence for that speaker.
+    pub confidence: f32,
+}
+
+/// Gives every word the speaker of its own time span and splits segments where the speaker
+/// changes. Returns the new segments (renumbered) with, per segment, its speaker (None when no
+/// speech was attributed anywhere near it). Words get `speaker_confidence`.
+pub fn attribute(segments: &[Segment], diarization: &Diarization) -> Vec<(Segment, Option<usize>)> {
+    let mut out: Vec<(Segment, Option<usize>)> = Vec::new();
+    for segment in segments {
+        if segment.words.is_empty() || !segment.is_speech() {
+            let who = diarization.speaker_of(segment.span()).map(|a| a.0);
+            out.push((segment.clone(), who));
+            continue;
+        }
+        let attributions: Vec<Option<(usize, f32)>> = segment
+            .words
+            .iter()
+            .map(|w| {
+                diarization.speaker_of(Span {
+                    start_ms: w.start_ms,
+                    end_ms: w.end_ms.max(w.start_ms + 1),
+                })
+            })
+            .collect();
+        let resolved = fill_unknown(&attributions);
+        let mut pieces: Vec<(Vec<Word>, Option<usize>)> = Vec::new();
+        for (word, (speaker, confidence)) in segment.words.iter().zip(resolved) {
+            let mut word = word.clone();
+            word.speaker_confidence = speaker.map(|_| round3(confidence));
+            match pieces.last_mut() {
+                Some((words, who)) if *who == speaker => words.push(word),
+                _ => pieces.push((vec![word], speaker)),
+            }
+        }
+        if pieces.len() == 1 {
+            let (words, who) = pieces.pop().expect("one piece");
+            let mut whole = segment.clone();
+            whole.words = words;
+            out.push((whole, who));
+            continue;
+        }
+        for (words, who) in pieces {
+            let mut piece = segment.clone();
+            piece.start_ms = words.first().map_or(segment.start_ms, |w| w.start_ms);
+            piece.end_ms = words.last().map_or(segment.end_ms, |w| w.end_ms);
+            piece.text = words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            piece.words = words;
+            out.push((piece, who));
+        }
+    }
+    for (i, (segment, _)) in out.iter_mut().enumerate() {
+        segment.index = i;
+    }
+    out
+}
+
+/// Words with no voice evidence take the speaker of the nearest word that has some, at
+/// confidence 0.
+fn fill_unknown(attributions: &[Option<(usize, f32)>]) -> Vec<(Option<usize>, f32)> {
+    (0..attributions.len())
+        .map(|i| match attributions[i] {
+            Some((speaker, confidence)) => (Some(speaker), confidence),
+            None => {
+                let near = (1..attributions.len()).find_map(|d| {
+                    let before = i.checked_sub(d).and_then(|j| attributions[j]);
+                    let after = attributions.get(i + d).copied().flatten();
+                    before.or(after)
+                });
+                (near.map(|(speaker, _)| speaker), 0.0)
+            }
+        })
+        .collect()
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(values: &[(usize, f32)]) -> Embedding {
+        let mut e = [0f32; 256];
+        for &(i, v) in values {
+            e[i] = v;
+        }
+        super::super::encoder::normalized(&e)
+    }
+
+    #[test]
+    fn agglomeration_stops_at_the_threshold_or_the_given_count() {
+        let items = [
+            unit(&[(0, 1.0)]),
+            unit(&[(0, 1.0), (1, 0.1)]),
+            unit(&[(2, 1.0)]),
+            unit(&[(2, 1.0), (3, 0.2)]),
+            unit(&[(0, 1.0), (2, 1.0)]),
+        ];
+        let weights = [1.0; 5];
+        assert_eq!(
+            agglomerate(&items, &weights, 0.9, None),
+            vec![0, 0, 1, 1, 2]
+        );
+        assert_eq!(agglomerate(&items, &weights, 0.9, Some(2)).len(), 5);
+        let two = agglomerate(&items, &weights, 0.9, Some(2));
+        assert_eq!(two.iter().max(), Some(&1));
+        assert_eq!(agglomerate(&items, &weights, 0.9, Some(1)), vec![0; 5]);
+        assert!(agglomerate(&[], &[], 0.5, None).is_empty());
+    }
+
+    #[test]
+    fn short_turns_are_absorbed_and_long_ones_kept() {
+        let mut frames: Vec<Option<(usize, f32)>> = [
+            vec![Some((0, 0.9)); 300],
+            vec![Some((1, 0.6)); 50],
+            vec![Some((0, 0.9)); 200],
+            vec![None; 20],
+            vec![Some((1, 0.9)); 150],
+        ]
+        .concat();
+        smooth_turns(&mut frames, 1_000);
+        assert!(frames[..550].iter().all(|f| f.unwrap().0 == 0));
+        assert!((frames[320].unwrap().1 - 0.4).abs() < 1e-6);
+        assert!(frames[550..570].iter().all(Option::is_none));
+        assert!(frames[570..].iter().all(|f| f.unwrap().0 == 1));
+    }
+
+    fn word(text: &str, start_ms: u64, end_ms: u64) -> Word {
+        Word {
+            text: text.into(),
+            start_ms,
+            end_ms,
+            probability: 0.9,
+            speaker_confidence: None,
+        }
+    }
+
+    #[test]
+    fn a_segment_spanning_a_change_of_speaker_is_split_between_words() {
+        // speaker 0 until 2 s, nothing until 2.5 s, speaker 1 after
+        let frames = [
+            vec![Some((0, 1.0)); 200],
+            vec![None; 50],
+            vec![Some((1, 0.8)); 250],
+        ]
+        .concat();
+        let diarization = Diarization::from_labels(
+            vec![
+                LocalSpeaker {
+                    centroid: unit(&[(0, 1.0)]),
+                    speech_ms: 2000,
+                },
+                LocalSpeaker {
+                    centroid: unit(&[(1, 1.0)]),
+                    speech_ms: 2500,
+                },
+            ],
+            frames,
+        );
+        let segment = Segment {
+            index: 0,
+            start_ms: 500,
+            end_ms: 4000,
+            text: "Is it stored? Yes, in Virginia.".into(),
+            speaker: None,
+            speaker_id: None,
+            words: vec![
+                word("Is", 500, 700),
+                word("it", 700, 900),
+                word("stored?", 900, 1900),
+                word("Yes,", 2600, 3000),
+                word("in", 3000, 3200),
+                word("Virginia.", 3200, 4000),
+            ],
+            no_speech_probability: None,
+            flags: Vec::new(),
+        };
+        let out = attribute(&[segment], &diarization);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].0.text, "Is it stored?");
+        assert_eq!((out[0].0.start_ms, out[0].0.end_ms), (500, 1900));
+        assert_eq!(out[0].1, Some(0));
+        assert_eq!(out[1].0.text, "Yes, in Virginia.");
+        assert_eq!((out[1].0.index, out[1].1), (1, Some(1)));
+        assert_eq!(out[1].0.words[0].speaker_confidence, Some(0.8));
+        assert_eq!(out[0].0.words[0].speaker_confidence, Some(1.0));
+    }
+
+    #[test]
+    fn a_word_in_a_pause_takes_the_nearest_speech_at_lower_confidence() {
+        let frames = [vec![Some((0, 0.9)); 100], vec![None; 200]].concat();
+        let diarization = Diarization::from_labels(
+            vec![LocalSpeaker {
+                centroid: unit(&[(0, 1.0)]),
+                speech_ms: 1000,
+            }],
+            frames,
+        );
+        let near = diarization.speaker_of(Span {
+            start_ms: 1500,
+            end_ms: 1700,
+        });
+        assert_eq!(near, Some((0, 0.45)));
+        let beside = diarization.speaker_of(Span {
+            start_ms: 1200,
+            end_ms: 1300,
+        });
+        assert_eq!(beside, Some((0, 0.9)));
+        let far = diarization.speaker_of(Span {
+            start_ms: 2500,
+            end_ms: 2700,
+        });
+        assert_eq!(far, None);
+    }
+}
+
+/// Tuning aid, run by hand:
+/// `DIARIZE_THRESHOLD=0.7 cargo test --release --lib speakers::diarize::corpus -- --ignored --nocapture`
+#[cfg(test)]
+mod corpus {
+    use super::*;
+    use crate::audio;
+
+    #[test]
+    #[ignore = "tuning aid: prints frame accuracy per corpus recording"]
+    fn debug() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let truth: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("corpus/truth.json")).unwrap())
+                .unwrap();
+        let encoder = super::super::encoder::test_encoder();
+        let mut config = DiarizeConfig::default();
+        if let Ok(t) = std::env::var("DIARIZE_THRESHOLD") {
+            config.threshold = t.parse().unwrap();
+        }
+        if let Ok(t) = std::env::var("DIARIZE_STEP_MS") {
+            config.step_ms = t.parse().unwrap();
+        }
+        if std::env::var("DIARIZE_JFK").is_ok() {
+            let decoded = audio::decode_file(&root.join("tests/data/jfk.wav")).unwrap();
+            let speech =
+                audio::vad::speech_spans(&decoded.samples, &audio::vad::VadConfig::default());
+            let mut audio_n = decoded.samples.clone();
+            normalize_volume(&mut audio_n);
+            let w = embed_windows(&encoder, &audio_n, &speech, config.step_ms);
+            eprintln!("jfk spans {speech:?}");
+            for a in &w {
+                let sims: Vec<String> = w
+                    .iter()
+                    .map(|b| format!("{:.2}", cosine(&a.embedding, &b.embedding)))
+                    .collect();
+                eprintln!("{:?} {}", a.frames, sims.join(" "));
+            }
+            let d = diarize(&encoder, &decoded.samples, &speech, &config);
+            eprintln!(
+                "jfk: {} speakers, centroid sim {:?}",
+                d.speakers.len(),
+                d.speakers
+                    .get(1)
+                    .map(|b| cosine(&d.speakers[0].centroid, &b.centroid))
+            );
+            return;
+        }
+        let mut named: Vec<(String, String, Embedding)> = Vec::new();
+        for recording in truth["recordings"].as_array().unwrap() {
+            let file = recording["file"].as_str().unwrap();
+            let decoded = audio::decode_file(&root.join("corpus").join(file)).unwrap();
+            let speech =
+                audio::vad::speech_spans(&decoded.samples, &audio::vad::VadConfig::default());
+            let started = std::time::Instant::now();
+            let d = diarize(&encoder, &decoded.samples, &speech, &config);
+            let took = started.elapsed();
+            let names: Vec<&str> = recording["speakers"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str())
+                .collect();
+            // confusion: cluster x truth speaker, in frames of truth lines
+            let mut confusion = vec![vec![0usize; names.len()]; d.speakers.len()];
+            let mut unlabelled = 0;
+            for line in recording["lines"].as_array().unwrap() {
+                let who = names
+                    .iter()
+                    .position(|n| *n == line["speaker"].as_str().unwrap())
+                    .unwrap();
+                let (s, e) = (
+                    line["start_ms"].as_u64().unwrap() / FRAME_MS,
+                    line["end_ms"].as_u64().unwrap() / FRAME_MS,
+                );
+                for f in s..e {
+                    match d.frames.get(f as usize).copied().flatten() {
+                        Some((c, _)) => confusion[c][who] += 1,
+                        None => unlabelled += 1,
+                    }
+                }
+            }
+            let total: usize = confusion.iter().flatten().sum::<usize>() + unlabelled;
+            let correct: usize = confusion.iter().map(|row| row.iter().max().unwrap()).sum();
+            eprintln!(
+                "{file}: {} speakers (truth {}), {} windows, {:.2} s, frames right {:.3} (unlabelled {unlabelled})",
+                d.speakers.len(),
+                names.len(),
+                d.windows,
+                took.as_secs_f32(),
+                correct as f32 / total as f32
+            );
+            for (c, row) in confusion.iter().enumerate() {
+                eprintln!("   cluster {c}: {row:?}");
+                let best = (0..row.len()).max_by_key(|&i| row[i]).unwrap();
+                let voice = recording["speakers"][names[best]]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                named.push((file.to_string(), voice, d.speakers[c].centroid));
+            }
+            for a in 0..d.speakers.len() {
+                let sims: Vec<String> = (0..d.speakers.len())
+                    .map(|b| {
+                        format!(
+                            "{:.2}",
+                            cosine(&d.speakers[a].centroid, &d.speakers[b].centroid)
+                        )
+                    })
+                    .collect();
+                eprintln!("   sim {a}: {}", sims.join(" "));
+            }
+        }
+        let (mut same, mut different) = (Vec::new(), Vec::new());
+        for (i, a) in named.iter().enumerate() {
+            for b in &named[i + 1..] {
+                if a.0 != b.0 {
+                    let s = cosine(&a.2, &b.2);
+                    if a.1 == b.1 {
+                        same.push(s)
+                    } else {
+                        different.push((s, a.1.clone(), b.1.clone()))
+                    }
+                }
+            }
+        }
+        same.sort_by(f32::total_cmp);
+        different.sort_by(|a, b| b.0.total_cmp(&a.0));
+        eprintln!(
+            "same voice across recordings: {} pairs, min {:?}, all {:?}",
+            same.len(),
+            same.first(),
+            same
+        );
+        eprintln!(
+            "different voices: top 8 {:?}",
+            &different[..8.min(different.len())]
+        );
+    }
+}

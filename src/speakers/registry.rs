@@ -1,0 +1,484 @@
+//! Speaker identity across recordings: `<store>/speakers.json`.
+//!
+//! Every diarized speaker of every recording is a *member* (recording SHA-256, its number in
+//! that recording, its speech time, its centroid embedding) of one store-wide *speaker* with a
+//! stable id (`S1`, `S2`, ...; never reused) and an optional name. A new recording's speakers
+//! are matched to known speakers whose centroid (the speech-weighted mean of their members') is
+//! at least [`MATCH_THRESHOLD`] similar, best pairs first, one to one; the rest become new
+//! speakers. Merged ids are remembered (`merged`), so an id that was merged away still resolves.
+//!
+//! Renames, merges and split-offs change this file first and return [`Job`]s: the recordings
+//! whose transcripts, claims and index entries must follow. The jobs are written to
+//! `<store>/speakers.pending` before they run and removed after, so a crash part way is finished
+//! by the next command that opens the store for writing (see `ingest::sync`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::diarize::LocalSpeaker;
+use super::encoder::{cosine, normalized, Embedding, EMBEDDING};
+use crate::error::{Error, Result};
+use crate::store::write_atomic;
+
+/// The file under the store root.
+pub const REGISTRY_FILE: &str = "speakers.json";
+/// Unfinished propagation jobs.
+pub const PENDING_FILE: &str = "speakers.pending";
+/// A recording's speaker joins a known speaker at least this similar (cosine of centroids).
+pub const MATCH_THRESHOLD: f32 = 0.94;
+/// The longest name accepted.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// One speaker of one recording, as part of a store-wide speaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// The recording.
+    pub sha256: String,
+    /// Its number in that recording's diarization (or its channel).
+    pub local: usize,
+    /// Speech attributed to it.
+    pub speech_ms: u64,
+    /// Its centroid embedding.
+    pub centroid: Vec<f32>,
+}
+
+/// A store-wide speaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Stable id, `S` and a number.
+    pub id: String,
+    /// The name a user gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its parts in each recording.
+    pub members: Vec<Member>,
+}
+
+impl Speaker {
+    /// What transcripts and exports show: the name, else the id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Total speech in all recordings.
+    pub fn speech_ms(&self) -> u64 {
+        self.members.iter().map(|m| m.speech_ms).sum()
+    }
+
+    /// The speech-weighted mean of its members' centroids, normalised.
+    pub fn centroid(&self) -> Embedding {
+        let mut sum = [0f32; EMBEDDING];
+        for member in &self.members {
+            let weight = member.speech_ms.max(1) as f32;
+            for (s, x) in sum.iter_mut().zip(&member.centroid) {
+                *s += weight * x;
+            }
+        }
+        normalized(&sum)
+    }
+}
+
+/// The registry file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Registry {
+    /// Every speaker, in id order.
+    pub speakers: Vec<Speaker>,
+    /// Ids merged into another: old id -> the id it joined.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub merged: BTreeMap<String, String>,
+    /// The number of the next new id.
+    pub next_id: u32,
+}
+
+/// One recording whose stored data must follow a registry change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// The recording.
+    pub sha256: String,
+    /// Speaker ids to replace in its transcript (old, new).
+    #[serde(default)]
+    pub rewrite: Vec<(String, String)>,
+}
+
+impl Registry {
+    /// Reads the store's registry; an absent file is an empty registry.
+    pub fn load(store_root: &Path) -> Result<Registry> {
+        let path = store_root.join(REGISTRY_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
+                path,
+                reason: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry {
+                next_id: 1,
+                ..Registry::default()
+            }),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Writes the registry atomically.
+    pub fn save(&self, store_root: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).expect("the registry always serializes");
+        write_atomic(&store_root.join(REGISTRY_FILE), &json)
+    }
+
+    /// The speaker an id resolves to, following merges.
+    pub fn get(&self, id: &str) -> Option<&Speaker> {
+        let mut id = id;
+        for _ in 0..=self.merged.len() {
+            if let Some(speaker) = self.speakers.iter().find(|s| s.id == id) {
+                return Some(speaker);
+            }
+            id = self.merged.get(id)?;
+        }
+        None
+    }
+
+    /// The label to show for an id (the id itself when unknown).
+    pub fn label(&self, id: &str) -> String {
+        self.get(id)
+            .map_or_else(|| id.to_string(), |s| s.label().to_string())
+    }
+
+    /// Finds a speaker by id (`S3`, any case) or by its exact name.
+    pub fn find(&self, query: &str) -> Result<&Speaker> {
+        let query = query.trim();
+        if let Some(speaker) = self.get(&query.to_ascii_uppercase()) {
+            return Ok(speaker);
+        }
+        self.speakers
+            .iter()
+            .find(|s| s.name.as_deref() == Some(query))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "no speaker {query:?}; `verbatim speakers list` shows ids and names"
+                ))
+            })
+    }
+
+    /// Gives a recording's diarized speakers store-wide ids: each is matched to the most
+    /// similar known speaker (centroid cosine at least `threshold`, one to one, best pairs
+    /// first) or becomes a new speaker. Members this recording had (an earlier, interrupted
+    /// attempt) are replaced. Returns the id of each local speaker.
+    pub fn assign(&mut self, sha256: &str, locals: &[LocalSpeaker], threshold: f32) -> Vec<String> {
+        for speaker in &mut self.speakers {
+            speaker.members.retain(|m| m.sha256 != sha256);
+        }
+        let known: Vec<(usize, Embedding)> = self
+            .speakers
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.members.is_empty())
+            .map(|(i, s)| (i, s.centroid()))
+            .collect();
+        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+        for (l, local) in locals.iter().enumerate() {
+            for &(k, ref centroid) in &known {
+                let similarity = cosine(&local.centroid, centroid);
+                if similarity >= threshold {
+                    pairs.push((similarity, l, k));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut chosen: Vec<Option<usize>> = vec![None; locals.len()];
+        let mut taken = vec![false; self.speakers.len()];
+        for (_, l, k) in pairs {
+            if chosen[l].is_none() && !taken[k] {
+                chosen[l] = Some(k);
+                taken[k] = true;
+            }
+        }
+        locals
+            .iter()
+            .enumerate()
+            .map(|(l, local)| {
+                let member = Member {
+                    sha256: sha256.to_string(),
+                    local: l,
+                    speech_ms: local.speech_ms,
+                    centroid: local.centroid.to_vec(),
+                };
+                let k = chosen[l].unwrap_or_else(|| self.new_speaker());
+                self.speakers[k].members.push(member);
+                self.speakers[k].id.clone()
+            })
+            .collect()
+    }
+
+    fn new_speaker(&mut self) -> usize {
+        let id = format!("S{}", self.next_id.max(1));
+        self.next_id = self.next_id.max(1) + 1;
+        self.speakers.push(Speaker {
+            id,
+            name: None,
+            members: Vec::new(),
+        });
+        self.speakers.len() - 1
+    }
+
+    fn index_of(&self, query: &str) -> Result<usize> {
+        let id = self.find(query)?.id.clone();
+        Ok(self
+            .speakers
+            .iter()
+            .position(|s| s.id == id)
+            .expect("found above"))
+    }
+
+    fn recordings_of(&self, index: usize) -> Vec<String> {
+        let mut shas: Vec<String> = self.speakers[index]
+            .members
+            .iter()
+            .map(|m| m.sha256.clone())
+            .collect();
+        shas.sort();
+        shas.dedup();
+        shas
+    }
+
+    /// Names a speaker. The name must be 1 to 80 characters without control characters, must
+    /// not look like an id (`S12`) and must not be another speaker's name.
+    pub fn rename(&mut self, query: &str, name: &str) -> Result<Vec<Job>> {
+        let index = self.index_of(query)?;
+        let name = validate_name(name)?;
+        if let Some(other) = self
+            .speakers
+            .iter()
+            .find(|s| s.name.as_deref() == Some(name.as_str()) && s.id != self.speakers[index].id)
+        {
+            return Err(Error::Invalid(format!(
+                "{} is already named {name:?}; to make them one speaker, use `verbatim speakers \
+                 merge {} {}`",
+                other.id, other.id, self.speakers[index].id
+            )));
+        }
+        self.speakers[index].name = Some(name);
+        Ok(self
+            .recordings_of(index)
+            .into_iter()
+            .map(|sha256| Job {
+                sha256,
+                rewrite: Vec::new(),
+            })
+            .collect())
+    }
+
+    /// Merges `other` into `into` (one person split in two). `into` keeps its id, and its name
+    /// (or takes `other`'s if it had none).
+    pub fn merge(&mut self, into: &str, other: &str) -> Result<Vec<Job>> {
+        let keep = self.index_of(into)?;
+        let gone = self.index_of(other)?;
+        if keep == gone {
+            return Err(Error::Invalid(format!(
+                "{into:?} and {other:?} are the same speaker"
+            )));
+        }
+        let removed = self.speakers.remove(gone);
+        let keep = if gone < keep { keep - 1 } else { keep };
+        let keep_id = self.speakers[keep].id.clone();
+        if self.speakers[keep].name.is_none() {
+            self.speakers[keep].name = removed.name.clone();
+        }
+        let mut jobs: Vec<Job> = self
+            .recordings_of(keep)
+            .into_iter()
+            .map(|sha256| Job {
+                sha256,
+                rewrite: Vec::new(),
+            })
+            .collect();
+        for member in &removed.members {
+            if let Some(job) = jobs.iter_mut().find(|j| j.sha256 == member.sha256) {
+                job.rewrite = vec![(removed.id.clone(), keep_id.clone())];
+            } else {
+                jobs.push(Job {
+                    sha256: member.sha256.clone(),
+                    rewrite: vec![(removed.id.clone(), keep_id.clone())],
+                });
+            }
+        }
+        self.speakers[keep].members.extend(removed.members);
+        for target in self.merged.values_mut() {
+            if *target == removed.id {
+                *target = keep_id.clone();
+            }
+        }
+        self.merged.insert(removed.id, keep_id);
+        jobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+        jobs.dedup_by(|a, b| a.sha256 == b.sha256);
+        Ok(jobs)
+    }
+
+    /// Splits one recording's part of a speaker off into a new speaker (a wrong match across
+    /// recordings). Returns the new id and the job.
+    pub fn split_off(&mut self, query: &str, sha256: &str) -> Result<(String, Vec<Job>)> {
+        let index = self.index_of(query)?;
+        let old_id = self.speakers[index].id.clone();
+        let (part, rest): (Vec<Member>, Vec<Member>) = self.speakers[index]
+            .members
+            .clone()
+            .into_iter()
+            .partition(|m| m.sha256 == sha256);
+        if part.is_empty() {
+            return Err(Error::Invalid(format!(
+                "{old_id} does not speak in that recording"
+            )));
+        }
+        if rest.is_empty() {
+            return Err(Error::Invalid(format!(
+                "{old_id} speaks only in that recording; there is nothing to split off"
+            )));
+        }
+        self.speakers[index].members = rest;
+        let new = self.new_speaker();
+        self.speakers[new].members = part;
+        let new_id = self.speakers[new].id.clone();
+        let job = Job {
+            sha256: sha256.to_string(),
+            rewrite: vec![(old_id, new_id.clone())],
+        };
+        Ok((new_id, vec![job]))
+    }
+}
+
+/// Checks a speaker name and returns it trimmed.
+pub fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    let problem = if name.is_empty() {
+        Some("is empty".to_string())
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Some(format!("is longer than {MAX_NAME_CHARS} characters"))
+    } else if name.chars().any(char::is_control) {
+        Some("contains control characters".into())
+    } else if looks_like_id(name) {
+        Some("looks like a speaker id (S and a number)".into())
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Error::Invalid(format!("speaker name {name:?} {problem}"))),
+        None => Ok(name.to_string()),
+    }
+}
+
+fn looks_like_id(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(chars.next(), Some('S' | 's'))
+        && !text[1..].is_empty()
+        && text[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// Writes the jobs to `<store>/speakers.pending` (adding to any already there).
+pub fn save_pending(store_root: &Path, jobs: &[Job]) -> Result<()> {
+    let mut all = load_pending(store_root)?;
+    for job in jobs {
+        match all.iter_mut().find(|j| j.sha256 == job.sha256) {
+            Some(existing) => existing.rewrite.extend(job.rewrite.iter().cloned()),
+            None => all.push(job.clone()),
+        }
+    }
+    let json = serde_json::to_vec_pretty(&all).expect("jobs always serialize");
+    write_atomic(&store_root.join(PENDING_FILE), &json)
+}
+
+/// The jobs a crash left unfinished.
+pub fn load_pending(store_root: &Path) -> Result<Vec<Job>> {
+    let path = store_root.join(PENDING_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
+            path,
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Removes the pending file once its jobs are done.
+pub fn clear_pending(store_root: &Path) -> Result<()> {
+    let path = store_root.join(PENDING_FILE);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(axis: usize, speech_ms: u64) -> LocalSpeaker {
+        let mut e = [0f32; EMBEDDING];
+        e[axis] = 1.0;
+        e[axis + 1] = 0.1;
+        LocalSpeaker {
+            centroid: normalized(&e),
+            speech_ms,
+        }
+    }
+
+    fn registry() -> Registry {
+        Registry {
+            next_id: 1,
+            ..Registry::default()
+        }
+    }
+
+    #[test]
+    fn the_same_voice_in_a_later_recording_keeps_its_id_and_name() {
+        let mut r = registry();
+        assert_eq!(
+            r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85),
+            ["S1", "S2"]
+        );
+        r.rename("s2", "Security Lead").unwrap();
+        // a new voice and the second voice again, in the other order
+        let ids = r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.85);
+        assert_eq!(ids, ["S3", "S2"]);
+        assert_eq!(r.label("S2"), "Security Lead");
+        assert_eq!(r.get("S2").unwrap().speech_ms(), 5000);
+        // assigning the same recording again replaces its members
+        r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.85);
+        assert_eq!(r.get("S2").unwrap().members.len(), 2);
+    }
+
+    #[test]
+    fn merge_and_split_off_return_the_recordings_to_rewrite() {
+        let mut r = registry();
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
+        r.assign("bbb", &[local(30, 5000)], 0.85);
+        r.rename("S3", "Legal Counsel").unwrap();
+        let jobs = r.merge("S1", "Legal Counsel").unwrap();
+        assert_eq!(jobs.len(), 2);
+        assert_eq!(jobs[1].sha256, "bbb");
+        assert_eq!(jobs[1].rewrite, [("S3".to_string(), "S1".to_string())]);
+        assert_eq!(r.label("S1"), "Legal Counsel");
+        assert_eq!(r.label("S3"), "Legal Counsel");
+        assert_eq!(r.find("s3").unwrap().id, "S1");
+        let (new_id, jobs) = r.split_off("S1", "bbb").unwrap();
+        assert_eq!(new_id, "S4");
+        assert_eq!(jobs[0].rewrite, [("S1".to_string(), "S4".to_string())]);
+        assert!(r.split_off("S4", "bbb").is_err());
+        assert!(r.merge("S1", "S1").is_err());
+    }
+
+    #[test]
+    fn names_are_validated() {
+        let mut r = registry();
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
+        for bad in ["", "  ", "S7", "a\u{7}b", &"x".repeat(81)] {
+            assert!(r.rename("S1", bad).is_err(), "{bad:?}");
+        }
+        r.rename("S1", "  Ada  ").unwrap();
+        assert_eq!(r.label("S1"), "Ada");
+        let taken = r.rename("S2", "Ada").unwrap_err().to_string();
+        assert!(taken.contains("merge"), "{taken}");
+        assert!(r.find("nobody").is_err());
+        assert_eq!(r.rename("S1", "Sam").unwrap()[0].sha256, "aaa");
+    }
+}

@@ -1,0 +1,361 @@
+//! Speakers: diarization of the corpus meetings against the truth, identity across recordings,
+//! rename / merge / split-off propagating to transcripts, claims and the index, channels.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::ingest::corpus_store;
+use crate::speaker_score::{accuracy, truth_speaker, words};
+use crate::{repo, Workdir};
+
+fn truth() -> Value {
+    let text = std::fs::read_to_string(repo().join("corpus/truth.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn transcript(work: &Workdir, name: &str) -> Value {
+    work.run(&["transcript", name, "--format", "json"]).json()
+}
+
+#[test]
+fn corpus_words_go_to_the_right_speaker_and_counts_are_estimated() {
+    let work = corpus_store();
+    let truth = truth();
+    let manifest = work.manifest();
+    // truth voice -> the store-wide ids it got in every recording
+    let mut ids_of_voice: HashMap<String, Vec<String>> = HashMap::new();
+    for expected in truth["recordings"].as_array().unwrap() {
+        let file = expected["file"].as_str().unwrap();
+        let lines = expected["lines"].as_array().unwrap();
+        let speakers = expected["speakers"].as_object().unwrap();
+        let recording = manifest["recordings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == file)
+            .unwrap();
+        assert_eq!(
+            recording["diarization"]["speakers"].as_u64().unwrap() as usize,
+            speakers.len(),
+            "{file}: speaker count"
+        );
+        assert!(recording["diarization"]["model"]
+            .as_str()
+            .unwrap()
+            .contains("resemblyzer"));
+        let t = transcript(work, file);
+        let (accuracy, counted, mapping) = accuracy(&t, lines);
+        eprintln!("{file}: {counted} words, attribution accuracy {accuracy:.3}");
+        assert!(
+            counted > 20,
+            "{file}: {counted} words matched to truth lines"
+        );
+        assert!(accuracy >= 0.90, "{file}: accuracy {accuracy:.3}");
+        // one found speaker per truth speaker
+        let mut mapped: Vec<&String> = mapping.values().collect();
+        mapped.sort();
+        mapped.dedup();
+        assert_eq!(mapped.len(), speakers.len(), "{file}: {mapping:?}");
+        for (id, name) in mapping {
+            let voice = speakers[&name].as_str().unwrap().to_string();
+            ids_of_voice.entry(voice).or_default().push(id);
+        }
+    }
+    // the same voice got the same id in every recording it speaks in
+    for (voice, ids) in &ids_of_voice {
+        let first = &ids[0];
+        assert!(ids.iter().all(|id| id == first), "{voice}: {ids:?}");
+    }
+    let distinct: std::collections::HashSet<&String> = ids_of_voice.values().flatten().collect();
+    assert_eq!(distinct.len(), ids_of_voice.len(), "{ids_of_voice:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the ingested corpus store, to change without disturbing other tests.
+fn corpus_copy() -> Workdir {
+    let work = Workdir::new();
+    copy_dir(&corpus_store().store(), &work.store());
+    work
+}
+
+/// The store-wide id of the truth speaker `name` in recording `file`.
+fn id_of(work: &Workdir, file: &str, name: &str) -> String {
+    let truth = truth();
+    let expected = truth["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == file)
+        .unwrap()
+        .clone();
+    let (_, _, mapping) = accuracy(
+        &transcript(work, file),
+        expected["lines"].as_array().unwrap(),
+    );
+    mapping
+        .into_iter()
+        .find(|(_, truth)| truth == name)
+        .map(|(id, _)| id)
+        .unwrap()
+}
+
+#[test]
+fn a_name_given_once_reaches_every_recording_the_index_claims_and_later_ingests() {
+    let work = corpus_copy();
+    let id = id_of(&work, "2021-09-14 security standup.wav", "Security Lead");
+    let out = work.run(&["speakers", "rename", &id, "Security Lead"]).ok();
+    assert!(out.contains("3 recordings updated"), "{out}");
+    // every recording with that voice shows the name on that voice's lines
+    for file in [
+        "2021-09-14 security standup.wav",
+        "2022-01-11 escalation call.ogg",
+        "board call.ogg",
+    ] {
+        let labels: Vec<String> = words(&transcript(&work, file))
+            .into_iter()
+            .filter(|(_, sid, _, _)| *sid == id)
+            .map(|(_, _, label, _)| label)
+            .collect();
+        assert!(!labels.is_empty(), "{file}");
+        assert!(labels.iter().all(|l| l == "Security Lead"), "{file}");
+    }
+    let listed = work.run(&["speakers", "list", "--format", "json"]).json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["name"], "Security Lead");
+    assert_eq!(row["recordings"].as_array().unwrap().len(), 3);
+    // the index and the claims follow without re-transcribing
+    let hits = work
+        .run(&[
+            "search",
+            "Beijing",
+            "--speaker",
+            "Security Lead",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert!(!hits.as_array().unwrap().is_empty(), "{hits}");
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    let named = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["speaker"] == "Security Lead")
+        .count();
+    assert!(named > 0, "no claim carries the new name");
+    assert!(claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["speaker"] != id.as_str()));
+
+    // a later recording with the same voice gets the name: the first 15 s of the standup
+    // (Security Lead and Engineering Manager), as a new file
+    let clip = work.path().join("standup clip.wav");
+    let mut reader =
+        hound::WavReader::open(repo().join("corpus/2021-09-14 security standup.wav")).unwrap();
+    let spec = reader.spec();
+    let samples: Vec<i16> = reader
+        .samples::<i16>()
+        .take(15 * spec.sample_rate as usize)
+        .map(Result::unwrap)
+        .collect();
+    let mut writer = hound::WavWriter::create(&clip, spec).unwrap();
+    for s in samples {
+        writer.write_sample(s).unwrap();
+    }
+    writer.finalize().unwrap();
+    let manager = id_of(
+        &work,
+        "2021-09-14 security standup.wav",
+        "Engineering Manager",
+    );
+    let out = work.run(&["ingest", clip.to_str().unwrap()]).ok();
+    assert!(out.contains("2 speakers"), "{out}");
+    let clip_words = words(&transcript(&work, "standup clip.wav"));
+    let truth = truth();
+    let lines = truth["recordings"][0]["lines"].as_array().unwrap();
+    let mut right = 0;
+    for (mid, sid, label, _) in &clip_words {
+        let expected = truth_speaker(lines, *mid);
+        match expected {
+            Some("Security Lead") => right += usize::from(label == "Security Lead"),
+            Some("Engineering Manager") => right += usize::from(*sid == manager),
+            _ => {}
+        }
+    }
+    assert!(
+        right as f64 >= 0.9 * clip_words.len() as f64,
+        "{right} of {} words",
+        clip_words.len()
+    );
+}
+
+#[test]
+fn merge_and_split_off_rewrite_transcripts_and_claims() {
+    let work = corpus_copy();
+    let lead = id_of(&work, "board call.ogg", "Security Lead");
+    let owner = id_of(&work, "board call.ogg", "Product Owner");
+    let before = work.run(&["speakers", "list", "--format", "json"]).json();
+    let out = work.run(&["speakers", "merge", &lead, &owner]).ok();
+    assert!(
+        out.contains(&format!("merged {owner} into {lead}")),
+        "{out}"
+    );
+    let after = work.run(&["speakers", "list", "--format", "json"]).json();
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len() - 1
+    );
+    let board = words(&transcript(&work, "board call.ogg"));
+    assert!(board.iter().all(|(_, sid, _, _)| *sid == lead));
+    // the merged id still names the speaker
+    let renamed = work.run(&["speakers", "rename", &owner, "Both"]).ok();
+    assert!(renamed.contains(&format!("renamed {lead}")), "{renamed}");
+
+    let out = work
+        .run(&["speakers", "split-off", &lead, "--recording", "board call"])
+        .ok();
+    let new_id = out
+        .split_whitespace()
+        .skip_while(|w| *w != "as")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(';')
+        .to_string();
+    let board = words(&transcript(&work, "board call.ogg"));
+    assert!(board.iter().all(|(_, sid, _, _)| *sid == new_id), "{out}");
+    let claims = work
+        .run(&["claims", "--recording", "board call", "--format", "json"])
+        .json();
+    assert!(claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["speaker"] == new_id.as_str()));
+    // bad requests are refused with a reason, and nothing changes
+    for args in [
+        vec!["speakers", "rename", "S999", "Nobody"],
+        vec!["speakers", "rename", &lead, "S12"],
+        vec!["speakers", "rename", &lead, ""],
+        vec!["speakers", "merge", &lead, &lead],
+    ] {
+        let run = work.run(&args);
+        assert_eq!(run.code(), 2, "{args:?}");
+        assert!(run.stderr().contains("speaker"), "{}", run.stderr());
+    }
+}
+
+#[test]
+fn an_interrupted_rename_is_finished_by_the_next_command() {
+    let work = corpus_copy();
+    let id = id_of(&work, "untitled memo.wav", "Legal Counsel");
+    // what a crash right after writing the registry and the pending jobs leaves
+    let path = work.store().join("speakers.json");
+    let mut registry: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let speaker = registry["speakers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == id.as_str())
+        .unwrap();
+    speaker["name"] = "Counsel".into();
+    let shas: Vec<Value> = speaker["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::json!({"sha256": m["sha256"], "rewrite": []}))
+        .collect();
+    std::fs::write(&path, serde_json::to_vec(&registry).unwrap()).unwrap();
+    std::fs::write(
+        work.store().join("speakers.pending"),
+        serde_json::to_vec(&shas).unwrap(),
+    )
+    .unwrap();
+    work.run(&["speakers", "list"]).ok();
+    assert!(!work.store().join("speakers.pending").exists());
+    let memo = words(&transcript(&work, "untitled memo.wav"));
+    assert!(memo.iter().all(|(_, _, label, _)| label == "Counsel"));
+}
+
+/// Writes a 16 kHz stereo WAV whose left channel is `left` and right channel `right` (16-bit
+/// mono files at 16 kHz), the right one starting after the left one ends plus a second.
+fn stereo(left: &Path, right: &Path, out: &Path) -> (u64, u64) {
+    let read = |path: &Path| -> Vec<i16> {
+        let mut reader = hound::WavReader::open(path).unwrap();
+        assert_eq!(reader.spec().sample_rate, 16_000);
+        match reader.spec().bits_per_sample {
+            8 => reader
+                .samples::<i8>()
+                .map(|s| i16::from(s.unwrap()) << 8)
+                .collect(),
+            _ => reader.samples::<i16>().map(Result::unwrap).collect(),
+        }
+    };
+    let (l, r) = (read(left), read(right));
+    let offset = l.len() + 16_000;
+    let total = offset + r.len();
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(out, spec).unwrap();
+    for i in 0..total {
+        writer.write_sample(l.get(i).copied().unwrap_or(0)).unwrap();
+        let right = i.checked_sub(offset).and_then(|j| r.get(j)).copied();
+        writer.write_sample(right.unwrap_or(0)).unwrap();
+    }
+    writer.finalize().unwrap();
+    (l.len() as u64 / 16, offset as u64 / 16)
+}
+
+#[test]
+fn channels_carry_their_own_speakers() {
+    let work = Workdir::new();
+    let file = work.path().join("two channels.wav");
+    let (left_end_ms, right_start_ms) = stereo(
+        &repo().join("corpus/untitled memo.wav"),
+        &repo().join("tests/data/jfk.wav"),
+        &file,
+    );
+    let out = work
+        .run(&["ingest", "--channels", file.to_str().unwrap()])
+        .ok();
+    assert!(out.contains("2 speakers"), "{out}");
+    let manifest = work.manifest();
+    let method = manifest["recordings"][0]["diarization"]["method"]
+        .as_str()
+        .unwrap();
+    assert!(method.contains("per channel"), "{method}");
+    let all = words(&transcript(&work, "two channels.wav"));
+    let left: Vec<_> = all.iter().filter(|w| w.0 < left_end_ms).collect();
+    let right: Vec<_> = all.iter().filter(|w| w.0 > right_start_ms).collect();
+    assert!(left.len() > 20 && right.len() > 10, "{out}");
+    assert!(left.iter().all(|w| w.1 == left[0].1));
+    assert!(right.iter().all(|w| w.1 == right[0].1));
+    assert_ne!(left[0].1, right[0].1);
+    // one voice per channel: the loudest channel is sure of (nearly) every word
+    let sure = all.iter().filter(|w| w.3 >= 0.9).count();
+    assert!(sure as f64 >= 0.9 * all.len() as f64, "{all:?}");
+}
