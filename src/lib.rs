@@ -3,7 +3,8 @@
 //! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
 //! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
 //! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]).
-//! [`ingest`] wires those stages together; the `verbatim` binary is a thin shell around it.
+//! [`ingest`] wires those stages together and [`select`] chooses what the reading commands
+//! show; the `verbatim` binary is a thin shell around them.
 //!
 //! ```no_run
 //! use verbatim::store::Store;
@@ -23,6 +24,7 @@ pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod select;
 pub mod store;
 pub mod transcribe;
 pub mod verify;

@@ -66,6 +66,17 @@ pub fn date_arg(text: &Option<String>, flag: &str) -> anyhow::Result<Option<time
         .transpose()
 }
 
+/// The library filter of the `--kind`, `--speaker`, `--recording`, `--from` and `--to` options.
+pub fn filter(filters: &crate::cli::Filters) -> anyhow::Result<verbatim::select::Filter> {
+    Ok(verbatim::select::Filter {
+        kind: filters.kind.clone(),
+        speaker: filters.speaker.clone(),
+        recording: filters.recording.clone(),
+        from: date_arg(&filters.from, "--from")?,
+        to: date_arg(&filters.to, "--to")?,
+    })
+}
+
 /// True when the error is stdout closing under us (`verbatim ... | head`): not a failure.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

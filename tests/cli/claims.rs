@@ -203,7 +203,7 @@ fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_
     let unknown = work.run(&["claims", "--kind", "gossip"]);
     assert_eq!(unknown.code(), 2);
     assert!(
-        unknown.stderr().contains("unknown --kind \"gossip\""),
+        unknown.stderr().contains("unknown kind \"gossip\""),
         "{}",
         unknown.stderr()
     );
