@@ -3,8 +3,8 @@
 //! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
 //! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
 //! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]).
-//! [`ingest`] wires those stages together and [`select`] chooses what the reading commands
-//! show; the `verbatim` binary is a thin shell around them.
+//! [`ingest`] wires those stages together; [`select`] chooses what the reading commands show;
+//! [`web`] is the local web page over all of it. The `verbatim` binary is a thin shell.
 //!
 //! ```no_run
 //! use verbatim::store::Store;
@@ -28,6 +28,7 @@ pub mod select;
 pub mod store;
 pub mod transcribe;
 pub mod verify;
+pub mod web;
 
 pub use error::{Error, Result};
 

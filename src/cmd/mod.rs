@@ -7,6 +7,7 @@ mod ingest;
 mod list;
 mod models;
 mod search;
+mod serve;
 mod transcript;
 mod verify;
 
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Timeline(args) => claims::timeline(&cli.store, cli.rules.as_deref(), args),
         Command::Rules(args) => claims::rules(&cli.store, cli.rules.as_deref(), args),
         Command::Verify(args) => verify::run(&cli.store, args),
+        Command::Serve(args) => serve::run(&cli.store, cli.rules.as_deref(), args),
         Command::Search(args) => search::run(&cli.store, args),
         Command::Reindex(args) => search::reindex(&cli.store, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),

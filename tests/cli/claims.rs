@@ -307,7 +307,7 @@ fn every_export_format_matches_its_golden_file() {
 }
 
 /// The headless browser the project's setup installs.
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     for candidate in ["chromium", "chromium-browser", "google-chrome"] {
         if let Ok(out) = Command::new("which").arg(candidate).output() {
             if out.status.success() {
