@@ -33,6 +33,7 @@ demo: model
 	$(VERBATIM) --store $(DEMO_STORE) claims --kind access
 	$(VERBATIM) --store $(DEMO_STORE) timeline --format html > $(DEMO_STORE)/timeline.html
 	@echo "timeline page: $(DEMO_STORE)/timeline.html"
+	@echo "web page: $(VERBATIM) --store $(DEMO_STORE) serve   (then open http://127.0.0.1:7878)"
 
 test: model
 	$(CARGO) test --release --locked

@@ -60,6 +60,8 @@ pub enum Command {
         #[command(subcommand)]
         command: SpeakersCommand,
     },
+    /// A local web page: search, play at the hit, claims table, timeline (read-only).
+    Serve(ServeArgs),
     /// Obtain and convert Whisper models.
     Models {
         /// What to do with models.
@@ -242,6 +244,15 @@ pub struct VerifyArgs {
     /// table or json.
     #[arg(long, short, default_value = "table")]
     pub format: String,
+}
+
+/// `verbatim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on; port 0 picks a free one. Anything but a loopback
+    /// address (127.0.0.1, ::1) lets other machines read the store, and prints a warning.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: String,
 }
 
 /// `verbatim reindex`.

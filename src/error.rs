@@ -99,6 +99,14 @@ pub enum Error {
         /// `sha256-prefix name` of each match.
         candidates: Vec<String>,
     },
+    /// The web server cannot listen on its address (in use, not this machine's, not allowed).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
     /// An invalid argument or setting.
     #[error("{0}")]
     Invalid(String),

@@ -3,7 +3,8 @@
 //! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
 //! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
 //! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]).
-//! [`ingest`] wires those stages together; the `verbatim` binary is a thin shell around it.
+//! [`ingest`] wires those stages together; [`select`] chooses what the reading commands show;
+//! [`web`] is the local web page over all of it. The `verbatim` binary is a thin shell.
 //!
 //! ```no_run
 //! use verbatim::store::Store;
@@ -23,10 +24,12 @@ pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod select;
 pub mod speakers;
 pub mod store;
 pub mod transcribe;
 pub mod verify;
+pub mod web;
 
 pub use error::{Error, Result};
 

@@ -7,6 +7,7 @@ mod ingest;
 mod list;
 mod models;
 mod search;
+mod serve;
 mod speakers;
 mod transcript;
 mod verify;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Rules(args) => claims::rules(&cli.store, cli.rules.as_deref(), args),
         Command::Verify(args) => verify::run(&cli.store, args),
         Command::Speakers { command } => speakers::run(&cli.store, cli.rules.as_deref(), command),
+        Command::Serve(args) => serve::run(&cli.store, cli.rules.as_deref(), args),
         Command::Search(args) => search::run(&cli.store, args),
         Command::Reindex(args) => search::reindex(&cli.store, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),
@@ -66,6 +68,17 @@ pub fn date_arg(text: &Option<String>, flag: &str) -> anyhow::Result<Option<time
                 .with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD"))
         })
         .transpose()
+}
+
+/// The library filter of the `--kind`, `--speaker`, `--recording`, `--from` and `--to` options.
+pub fn filter(filters: &crate::cli::Filters) -> anyhow::Result<verbatim::select::Filter> {
+    Ok(verbatim::select::Filter {
+        kind: filters.kind.clone(),
+        speaker: filters.speaker.clone(),
+        recording: filters.recording.clone(),
+        from: date_arg(&filters.from, "--from")?,
+        to: date_arg(&filters.to, "--to")?,
+    })
 }
 
 /// True when the error is stdout closing under us (`verbatim ... | head`): not a failure.

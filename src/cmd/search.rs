@@ -9,11 +9,11 @@ use std::path::Path;
 use anyhow::anyhow;
 use serde::Serialize;
 use verbatim::model::{hms, Transcript};
-use verbatim::search::{Hit, SearchIndex, SearchQuery};
+use verbatim::search::{Hit, SearchIndex};
 use verbatim::store::Store;
 
 use super::transcript::open_existing;
-use super::{date_arg, print, Status};
+use super::{filter, print, Status};
 use crate::cli::{ReindexArgs, SearchArgs};
 
 /// A neighbouring segment, for `--context`.
@@ -37,26 +37,12 @@ struct JsonHit<'a> {
 
 pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
-    let recording_sha256 = args
-        .filters
-        .recording
-        .as_deref()
-        .map(|r| store.resolve(r).map(|rec| rec.sha256.clone()))
-        .transpose()?;
-    let query = SearchQuery {
-        text: args.query.clone(),
-        speaker: args.filters.speaker.clone(),
-        kind: args.filters.kind.clone(),
-        recording_sha256,
-        from: date_arg(&args.filters.from, "--from")?,
-        to: date_arg(&args.filters.to, "--to")?,
-        limit: args.limit,
-        by_date: match args.sort.as_str() {
-            "relevance" => false,
-            "date" => true,
-            other => anyhow::bail!("unknown --sort {other:?} (relevance, date)"),
-        },
+    let by_date = match args.sort.as_str() {
+        "relevance" => false,
+        "date" => true,
+        other => anyhow::bail!("unknown --sort {other:?} (relevance, date)"),
     };
+    let query = filter(&args.filters)?.search_query(&store, &args.query, args.limit, by_date)?;
     let index = SearchIndex::open(store_dir)?;
     index.sync(&store)?;
     let hits = index.search(&query)?;

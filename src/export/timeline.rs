@@ -12,6 +12,8 @@ use crate::claims::dates::Resolved;
 use crate::claims::{Claim, Rules};
 use crate::error::{Error, Result};
 
+use super::escape;
+
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
 /// The event of a row at the recording date: when the claim was made.
@@ -247,25 +249,6 @@ pub fn json(rows: &[Row]) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Escaping and colours, shared by the SVG and the HTML page.
-
-/// Text made safe inside XML and HTML, in elements and in quoted attributes: the five markup
-/// characters become references, and control characters XML forbids become U+FFFD.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The grey used when a rules file gives a colour that is not a plain CSS colour.
 const FALLBACK_COLOR: &str = "#7f7f7f";

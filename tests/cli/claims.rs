@@ -203,7 +203,7 @@ fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_
     let unknown = work.run(&["claims", "--kind", "gossip"]);
     assert_eq!(unknown.code(), 2);
     assert!(
-        unknown.stderr().contains("unknown --kind \"gossip\""),
+        unknown.stderr().contains("unknown kind \"gossip\""),
         "{}",
         unknown.stderr()
     );
@@ -330,7 +330,7 @@ fn every_export_format_matches_its_golden_file() {
 }
 
 /// The headless browser the project's setup installs.
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     for candidate in ["chromium", "chromium-browser", "google-chrome"] {
         if let Ok(out) = Command::new("which").arg(candidate).output() {
             if out.status.success() {

@@ -11,6 +11,7 @@ mod ingest;
 mod long;
 mod models;
 mod search;
+mod serve;
 mod speakers;
 mod transcript;
 
@@ -74,15 +75,23 @@ impl Workdir {
         self.path().join("store")
     }
 
-    /// Runs `verbatim` with this workdir's store and the shared models folder.
-    pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+    /// `verbatim` with this workdir's store and the shared models folder, not yet started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_verbatim"));
+        command
             .args(args)
             .env("VERBATIM_STORE", self.store())
             .env("VERBATIM_MODELS", models_dir())
             // Tests run in parallel: one Whisper thread each keeps the cores from contending.
             .env("VERBATIM_THREADS", "1")
-            .current_dir(self.path())
+            .current_dir(self.path());
+        command
+    }
+
+    /// Runs `verbatim` with this workdir's store and the shared models folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self
+            .command(args)
             .output()
             .expect("the verbatim binary runs");
         Run { output }

@@ -1,0 +1,172 @@
+//! What the reading commands and the web page show, chosen one way for both: the rules in
+//! force, one [`Filter`] (kind, speaker, recording, date range) and what it selects: the stored
+//! claims ([`claims`], with the last verification's flags) or a [`SearchQuery`].
+//!
+//! It reads the store, the claims and the last verification, so it sits beside `ingest` and
+//! `verify` rather than in a stage.
+
+use std::path::Path;
+
+use time::Date;
+
+use crate::claims::{Claim, ClaimFlag, ClaimSet, Rules, CLAIMS_DIR};
+use crate::error::{Error, Result};
+use crate::search::SearchQuery;
+use crate::store::Store;
+use crate::verify::{last_statuses, SourceStatus};
+
+/// The file in a store that overrides the built-in rules.
+pub const STORE_RULES: &str = "rules.toml";
+
+/// The rules in force: `rules` (a file the user named), else the store's `rules.toml`, else the
+/// built-in rules.
+pub fn rules_in_force(store_root: &Path, rules: Option<&Path>) -> Result<Rules> {
+    let in_store = store_root.join(STORE_RULES);
+    match rules {
+        Some(path) => Rules::load(path),
+        None if in_store.exists() => Rules::load(&in_store),
+        None => Ok(Rules::builtin()),
+    }
+}
+
+/// Which claims or segments: every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Only claims of this kind (search: segments quoted by such a claim).
+    pub kind: Option<String>,
+    /// Only this speaker (case-insensitive, whole label).
+    pub speaker: Option<String>,
+    /// Only this recording: file name, stem or hash prefix, as [`Store::resolve`] reads it.
+    pub recording: Option<String>,
+    /// Only recordings dated on or after this day (undated recordings are left out).
+    pub from: Option<Date>,
+    /// Only recordings dated on or before this day (undated recordings are left out).
+    pub to: Option<Date>,
+}
+
+impl Filter {
+    /// The SHA-256 of the recording the filter names, if it names one.
+    pub fn recording_sha256(&self, store: &Store) -> Result<Option<String>> {
+        self.recording
+            .as_deref()
+            .map(|r| store.resolve(r).map(|rec| rec.sha256.clone()))
+            .transpose()
+    }
+
+    /// A search for `text` under this filter: at most `limit` hits, by relevance or, with
+    /// `by_date`, by recording date and time.
+    pub fn search_query(
+        &self,
+        store: &Store,
+        text: &str,
+        limit: usize,
+        by_date: bool,
+    ) -> Result<SearchQuery> {
+        Ok(SearchQuery {
+            text: text.to_string(),
+            speaker: self.speaker.clone(),
+            kind: self.kind.clone(),
+            recording_sha256: self.recording_sha256(store)?,
+            from: self.from,
+            to: self.to,
+            limit,
+            by_date,
+        })
+    }
+}
+
+/// The claims a [`Filter`] selects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// In recording date (undated last), recording and time order.
+    pub claims: Vec<Claim>,
+    /// How many of the recordings read had claims found with other rules than those in force
+    /// (`verbatim claims --rescan` applies them).
+    pub stale_recordings: usize,
+}
+
+/// The stored claims that pass `filter`, in recording date, recording and time order, with the
+/// last verification's findings added as flags (`source_changed`, `source_missing`).
+/// Recordings whose claims are missing (a crash) are extracted on the spot and stored. A kind
+/// the rules do not define is an error that lists the kinds they do.
+pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection> {
+    let only = filter.recording_sha256(store)?;
+    if let Some(kind) = &filter.kind {
+        if !rules.kinds.iter().any(|k| &k.name == kind) {
+            let known: Vec<&str> = rules.kinds.iter().map(|k| k.name.as_str()).collect();
+            return Err(Error::Invalid(format!(
+                "unknown kind {kind:?} (the rules in force have: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let statuses = last_statuses(store)?;
+    let mut stale_recordings = 0;
+    let mut out = Vec::new();
+    for recording in store.recordings() {
+        if only.as_ref().is_some_and(|sha| sha != &recording.sha256) {
+            continue;
+        }
+        if filter.from.is_some() || filter.to.is_some() {
+            let Some(day) = recording.recording_date else {
+                continue;
+            };
+            if filter.from.is_some_and(|f| day < f) || filter.to.is_some_and(|t| day > t) {
+                continue;
+            }
+        }
+        let set = match store.derived::<ClaimSet>(CLAIMS_DIR, &recording.sha256)? {
+            Some(set) => set,
+            None => {
+                let transcript = store.transcript(recording)?;
+                let set = crate::claims::extract(rules, recording, &transcript);
+                store.put_derived(CLAIMS_DIR, &recording.sha256, &set)?;
+                set
+            }
+        };
+        if set.rules_sha256 != rules.sha256 {
+            stale_recordings += 1;
+        }
+        let extra = match statuses.get(&recording.sha256) {
+            Some(SourceStatus::Changed { .. }) => Some(ClaimFlag::SourceChanged),
+            Some(SourceStatus::Missing { .. }) => Some(ClaimFlag::SourceMissing),
+            _ => None,
+        };
+        for mut claim in set.claims {
+            if filter.kind.as_ref().is_some_and(|k| k != &claim.kind) {
+                continue;
+            }
+            if let Some(speaker) = &filter.speaker {
+                if !claim
+                    .speaker
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(speaker))
+                {
+                    continue;
+                }
+            }
+            if let Some(flag) = extra {
+                claim.flags.push(flag);
+            }
+            out.push(claim);
+        }
+    }
+    out.sort_by(|a, b| {
+        (
+            a.recording_date.is_none(),
+            a.recording_date,
+            &a.recording,
+            a.start_ms,
+        )
+            .cmp(&(
+                b.recording_date.is_none(),
+                b.recording_date,
+                &b.recording,
+                b.start_ms,
+            ))
+    });
+    Ok(Selection {
+        claims: out,
+        stale_recordings,
+    })
+}

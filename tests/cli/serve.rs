@@ -1,0 +1,911 @@
+//! `verbatim serve`: the page in headless Chromium, driven over the DevTools protocol (a small
+//! client on `tungstenite`): search, click a hit and hear the audio from its start, the
+//! transcript following playback, the claims table and its downloads (the CLI's bytes), the
+//! timeline's marks, transcript markup staying text; and raw HTTP for what a browser would
+//! normalise away (`/audio/../../etc/passwd`), unknown ids, range requests and headers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use crate::{repo, Workdir};
+
+/// An imported subtitle file whose text is markup.
+const XSS_SRT: &str = "1\n00:00:01,000 --> 00:00:04,000\nThe <script>alert(1)</script> notes \
+                       say <img src=x onerror=alert(2)> hello.\n\n2\n00:00:05,000 --> \
+                       00:00:07,000\n<b>bold</b> & \"quoted\" text\n\n";
+
+/// One store for every test here: `jfk.wav` transcribed, the claims fixture and a subtitle file
+/// full of markup imported.
+fn store() -> &'static Workdir {
+    static STORE: OnceLock<Workdir> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let work = Workdir::new();
+        let audio = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+        work.run(&["ingest", audio.to_str().unwrap()]).ok();
+        let fixture = repo().join("tests/data/claims/2021-11-03 fixture call.txt");
+        work.run(&["import", fixture.to_str().unwrap()]).ok();
+        let srt = work.path().join("2021-12-01 markup.srt");
+        std::fs::write(&srt, XSS_SRT).unwrap();
+        work.run(&["import", srt.to_str().unwrap()]).ok();
+        work
+    })
+}
+
+/// A running `verbatim serve`, stopped when dropped.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Served {
+    fn start(work: &Workdir, addr: &str) -> Served {
+        let mut child = work
+            .command(&["serve", "--addr", addr])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("verbatim serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().to_string();
+        assert!(url.starts_with("http://"), "first line: {line:?}");
+        Served { child, url }
+    }
+
+    /// `host:port`.
+    fn authority(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Stops the server and returns what it wrote on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).unwrap();
+        }
+        stderr
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response read off the wire.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    /// Header names lower-cased.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `target` exactly as given (no client normalises it) with `extra` header lines.
+fn raw(authority: &str, method: &str, target: &str, extra: &[&str]) -> Response {
+    raw_with_host(authority, authority, method, target, extra)
+}
+
+fn raw_with_host(
+    authority: &str,
+    host: &str,
+    method: &str,
+    target: &str,
+    extra: &[&str],
+) -> Response {
+    let mut stream = TcpStream::connect(authority).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for line in extra {
+        request.push_str(line);
+        request.push_str("\r\n");
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    // Read the header block, then as many body bytes as Content-Length says (or to the end).
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 64 * 1024];
+    let split = loop {
+        if let Some(at) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = stream.read(&mut buffer).unwrap();
+        assert!(n > 0, "the connection closed inside the headers");
+        bytes.extend_from_slice(&buffer[..n]);
+    };
+    let head = String::from_utf8(bytes[..split].to_vec()).unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(':').unwrap();
+            (name.trim().to_ascii_lowercase(), value.trim().to_string())
+        })
+        .collect();
+    let mut response = Response {
+        status,
+        headers,
+        body: bytes[split + 4..].to_vec(),
+    };
+    assert_ne!(response.header("transfer-encoding"), Some("chunked"));
+    let length = match response.header("content-length") {
+        _ if method == "HEAD" => Some(0),
+        Some(length) => Some(length.parse::<usize>().unwrap()),
+        None => None,
+    };
+    loop {
+        if length.is_some_and(|length| response.body.len() >= length) {
+            break;
+        }
+        let n = stream.read(&mut buffer).unwrap();
+        if n == 0 {
+            break;
+        }
+        response.body.extend_from_slice(&buffer[..n]);
+    }
+    if let Some(length) = length {
+        assert_eq!(
+            response.body.len(),
+            length,
+            "{method} {target}: body length"
+        );
+    }
+    response
+}
+
+/// Headless Chromium under the DevTools protocol, killed when dropped.
+struct Browser {
+    child: Child,
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    /// Every protocol event received, in order.
+    events: Vec<Value>,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn launch() -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(crate::claims::chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--mute-audio",
+                "--autoplay-policy=no-user-gesture-required",
+                "--no-first-run",
+                "--window-size=1200,900",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        // Chromium writes the port it chose to the profile folder.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let port = loop {
+            if let Some(port) = std::fs::read_to_string(&port_file)
+                .ok()
+                .and_then(|text| text.lines().next().map(str::to_string))
+                .filter(|line| !line.is_empty())
+            {
+                break port;
+            }
+            assert!(Instant::now() < deadline, "Chromium wrote no DevTools port");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let authority = format!("127.0.0.1:{port}");
+        let targets: Value =
+            serde_json::from_slice(&raw(&authority, "GET", "/json/list", &[]).body).unwrap();
+        let page = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .expect("a page target");
+        let (socket, _) =
+            tungstenite::connect(page["webSocketDebuggerUrl"].as_str().unwrap()).unwrap();
+        if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(60)))
+                .unwrap();
+        }
+        let mut browser = Browser {
+            child,
+            socket,
+            next_id: 0,
+            events: Vec::new(),
+            _profile: profile,
+        };
+        browser.call("Page.enable", json!({}));
+        browser.call("Runtime.enable", json!({}));
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        browser
+    }
+
+    fn receive(&mut self) -> Value {
+        loop {
+            match self.socket.read().expect("a DevTools message") {
+                Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+                Message::Close(_) => panic!("Chromium closed the DevTools socket"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Sends a command and returns its result; events that arrive meanwhile are kept.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let message = json!({"id": id, "method": method, "params": params});
+        self.socket
+            .send(Message::Text(message.to_string().into()))
+            .unwrap();
+        loop {
+            let message = self.receive();
+            if message["id"] == id {
+                assert!(message.get("error").is_none(), "{method}: {message}");
+                return message["result"].clone();
+            }
+            self.events.push(message);
+        }
+    }
+
+    /// Evaluates JavaScript in the page (awaiting a promise); an exception gives `None`.
+    fn eval(&mut self, expression: &str) -> Option<Value> {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        if result.get("exceptionDetails").is_some() {
+            return None;
+        }
+        Some(result["result"]["value"].clone())
+    }
+
+    /// Evaluates until the value is truthy (or 20 s pass) and returns it.
+    fn wait_for(&mut self, expression: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(value) = self.eval(expression) {
+                let truthy = !matches!(value, Value::Null | Value::Bool(false))
+                    && value != json!(0)
+                    && value != json!("");
+                if truthy {
+                    return value;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {expression}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for the load event of a page that started loading after `mark` events.
+    fn wait_for_load(&mut self, mark: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.events[mark..]
+            .iter()
+            .any(|e| e["method"] == "Page.loadEventFired")
+        {
+            assert!(Instant::now() < deadline, "the page did not load");
+            let message = self.receive();
+            self.events.push(message);
+        }
+    }
+
+    fn goto(&mut self, url: &str) {
+        let mark = self.events.len();
+        self.call("Page.navigate", json!({"url": url}));
+        self.wait_for_load(mark);
+    }
+
+    /// A real mouse click in the middle of the element `selector` finds (scrolled into view).
+    fn click(&mut self, selector: &str) {
+        let point = self
+            .eval(&format!(
+                "(() => {{ const e = document.querySelector({}); e.scrollIntoView({{block: 'center'}}); \
+                 const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()",
+                json!(selector)
+            ))
+            .unwrap_or_else(|| panic!("no element {selector}"));
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": point[0], "y": point[1], "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
+    /// Clicks a link and waits for the page it opens.
+    fn click_to_load(&mut self, selector: &str) {
+        let mark = self.events.len();
+        self.click(selector);
+        self.wait_for_load(mark);
+    }
+
+    fn screenshot(&mut self, name: &str) -> PathBuf {
+        let shot = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let folder = repo().join("target/test-output");
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// True when the page opened a JavaScript dialog (`alert`) at any point.
+    fn saw_dialog(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| e["method"] == "Page.javascriptDialogOpening")
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sha256_of_name(work: &Workdir, name: &str) -> String {
+    work.manifest()["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is stored"))["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_search_hit_plays_its_recording_from_the_hit_and_the_transcript_follows() {
+    let work = store();
+    let hit = work
+        .run(&["search", "\"ask not\"", "--format", "json"])
+        .json();
+    let hit = &hit[0];
+    assert_eq!(hit["recording"], "jfk.wav");
+    let start_s = hit["start_ms"].as_f64().unwrap() / 1000.0;
+    let served = Served::start(work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+    browser.goto(&served.url);
+
+    // Type the query into the search box and submit it, as a person would.
+    browser.click("input[name=q]");
+    browser.call("Input.insertText", json!({"text": "\"ask not\""}));
+    browser.click_to_load("button[type=submit]");
+    let hits = browser.wait_for(
+        "Array.from(document.querySelectorAll('li.hit')).map(h => ({
+            marks: Array.from(h.querySelectorAll('mark')).map(m => m.textContent),
+            text: h.querySelector('.text').textContent,
+            meta: h.querySelector('.meta').textContent,
+            href: h.querySelector('a').getAttribute('href')}))",
+    );
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["marks"], json!(["ask", "not"]));
+    assert_eq!(hits[0]["text"], hit["text"]);
+    let meta = hits[0]["meta"].as_str().unwrap();
+    for part in ["undated", "00:00:00", "unknown speaker", "jfk.wav"] {
+        assert!(meta.contains(part), "{meta}");
+    }
+
+    // Click the hit: the recording's page opens and plays from the hit's start.
+    browser.click_to_load("li.hit a");
+    let path = browser.eval("location.pathname").unwrap();
+    assert_eq!(
+        path,
+        format!("/recording/{}", hit["sha256"].as_str().unwrap())
+    );
+    browser.wait_for(
+        "(() => { const p = document.getElementById('player'); \
+         return !p.paused && p.played.length > 0 && p.currentTime > p.played.start(0); })()",
+    );
+    let began = browser
+        .eval("document.getElementById('player').played.start(0)")
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        (began - start_s).abs() < 0.5,
+        "playback began at {began} s, the hit starts at {start_s} s"
+    );
+    let first = browser
+        .eval("document.getElementById('player').currentTime")
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let (later, paused) = {
+        let state = browser
+            .eval("(() => { const p = document.getElementById('player'); return [p.currentTime, p.paused]; })()")
+            .unwrap();
+        (state[0].as_f64().unwrap(), state[1].as_bool().unwrap())
+    };
+    assert!(!paused);
+    assert!(
+        later > first,
+        "currentTime did not advance: {first} then {later}"
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('.segment.current').id"),
+        Some(json!(format!("seg-{}", hit["segment"])))
+    );
+
+    // A later segment's time link seeks there, and the highlight follows playback.
+    let transcript = work.run(&["transcript", "jfk", "--format", "json"]).json();
+    let second = &transcript["transcript"]["segments"][1];
+    let second_s = second["start_ms"].as_f64().unwrap() / 1000.0;
+    browser.click("#seg-1 a.time");
+    let now = browser
+        .wait_for(&format!(
+            "(() => {{ const p = document.getElementById('player'); \
+             return (!p.paused || p.ended) && p.currentTime >= {} && p.currentTime; }})()",
+            second_s - 0.5
+        ))
+        .as_f64()
+        .unwrap();
+    assert!(
+        (now - second_s).abs() < 1.0,
+        "at {now} s after seeking to {second_s} s"
+    );
+    browser.wait_for("document.querySelector('.segment.current').id === 'seg-1'");
+    assert_eq!(
+        browser.eval("location.search + location.hash"),
+        Some(json!(format!("?t={}#seg-1", second["start_ms"])))
+    );
+
+    assert!(!browser.saw_dialog());
+}
+
+#[test]
+fn the_claims_table_sorts_plays_and_downloads_the_clis_exports() {
+    let work = store();
+    let expected = work.run(&["claims", "--format", "json"]).json();
+    let expected = expected.as_array().unwrap();
+    assert_eq!(expected.len(), 4);
+    let served = Served::start(work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+    browser.goto(&format!("{}/claims", served.url));
+    let rows = browser.wait_for(
+        "Array.from(document.querySelectorAll('table.claims tbody tr')).map(r => ({
+            cells: Array.from(r.cells).map(c => c.textContent),
+            play: r.querySelector('a.play').getAttribute('href')}))",
+    );
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), expected.len());
+    for (row, claim) in rows.iter().zip(expected) {
+        let cells = &row["cells"];
+        assert_eq!(cells[0], claim["kind"]);
+        assert_eq!(cells[1], claim["quote"]);
+        assert_eq!(cells[2], claim["speaker"]);
+        assert_eq!(cells[3], claim["recording_date"]);
+        assert_eq!(cells[6], claim["citation"]);
+        assert_eq!(
+            row["play"],
+            format!(
+                "/recording/{}?t={}#seg-{}",
+                claim["sha256"].as_str().unwrap(),
+                claim["start_ms"],
+                claim["segments"][0]
+            )
+        );
+    }
+    // The markup in a quote is text.
+    assert!(rows.iter().any(|r| r["cells"][1]
+        == "The <script>alert(1)</script> team in Shanghai can query the user records."));
+
+    // Sorting by a column, both ways.
+    let kinds = "Array.from(document.querySelectorAll('table.claims tbody tr')).map(r => r.cells[0].textContent)";
+    browser.click("table.claims th:nth-child(1) button");
+    assert_eq!(
+        browser.eval(kinds),
+        Some(json!(["access", "authority", "denial", "storage"]))
+    );
+    browser.click("table.claims th:nth-child(1) button");
+    assert_eq!(
+        browser.eval(kinds),
+        Some(json!(["storage", "denial", "authority", "access"]))
+    );
+
+    // A play link opens the quote's recording at the quote (an imported transcript: no audio).
+    browser.click_to_load("table.claims tbody tr:first-child a.play");
+    assert_eq!(
+        browser.eval("document.querySelector(':target').classList.contains('segment')"),
+        Some(json!(true))
+    );
+
+    // Downloads are the CLI's exports of the same selection, byte for byte.
+    browser.goto(&format!(
+        "{}/claims?kind=access&speaker=analyst&from=2021-11-01",
+        served.url
+    ));
+    let links = browser.wait_for(
+        "Array.from(document.querySelectorAll('a[download]')).map(a => a.getAttribute('href'))",
+    );
+    assert_eq!(
+        links,
+        json!([
+            "/claims.csv?kind=access&speaker=analyst&from=2021-11-01",
+            "/claims.json?kind=access&speaker=analyst&from=2021-11-01"
+        ])
+    );
+    let filters = [
+        "--kind",
+        "access",
+        "--speaker",
+        "analyst",
+        "--from",
+        "2021-11-01",
+    ];
+    for (link, format) in links.as_array().unwrap().iter().zip(["csv", "json"]) {
+        let mut args = vec!["claims", "--format", format];
+        args.extend_from_slice(&filters);
+        let cli = work.run(&args).ok();
+        let download = raw(served.authority(), "GET", link.as_str().unwrap(), &[]);
+        assert_eq!(download.status, 200);
+        assert_eq!(String::from_utf8_lossy(&download.body), cli, "{link}");
+        assert!(download
+            .header("content-disposition")
+            .unwrap()
+            .contains(&format!("claims.{format}")));
+    }
+    let all = raw(served.authority(), "GET", "/claims.csv", &[]);
+    assert_eq!(
+        String::from_utf8(all.body).unwrap(),
+        work.run(&["claims", "--format", "csv"]).ok()
+    );
+    let bad = raw(served.authority(), "GET", "/claims.csv?kind=gossip", &[]);
+    assert_eq!(bad.status, 400);
+    assert!(String::from_utf8(bad.body)
+        .unwrap()
+        .contains("unknown kind"));
+    assert!(!browser.saw_dialog());
+}
+
+#[test]
+fn timeline_marks_open_their_quotes_and_markup_in_transcripts_stays_text() {
+    let work = store();
+    let served = Served::start(work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+
+    browser.goto(&format!("{}/timeline", served.url));
+    let marks = browser
+        .wait_for("document.querySelectorAll('figure.timeline svg a circle').length")
+        .as_u64()
+        .unwrap();
+    let rows = work.run(&["timeline", "--format", "json"]).json();
+    assert_eq!(marks as usize, rows.as_array().unwrap().len());
+    // Marks can overlap: whichever is on top of the click, its quote is the target.
+    browser.click("figure.timeline svg a circle");
+    let claim_id = browser.wait_for("location.hash.slice(1)");
+    let target = browser
+        .eval("(() => { const t = document.querySelector(':target'); return [t.tagName, t.querySelector('.quote').textContent]; })()")
+        .unwrap();
+    assert_eq!(target[0], "TR");
+    let quote = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["claim_id"] == claim_id)
+        .unwrap_or_else(|| panic!("no row of claim {claim_id}"))["quote"]
+        .clone();
+    assert_eq!(target[1], quote);
+
+    // The imported subtitles' markup is text: no script, image or bold element came of it.
+    let sha256 = sha256_of_name(work, "2021-12-01 markup.srt");
+    browser.goto(&format!("{}/recording/{sha256}", served.url));
+    let page = browser
+        .eval(
+            "({ first: document.querySelector('#seg-0 .text').textContent,
+                second: document.querySelector('#seg-1 .text').textContent,
+                scripts: Array.from(document.scripts).map(s => s.getAttribute('src')),
+                images: document.images.length,
+                bold: document.querySelectorAll('main b').length,
+                player: document.getElementById('player') !== null })",
+        )
+        .unwrap();
+    assert_eq!(
+        page["first"],
+        "The <script>alert(1)</script> notes say <img src=x onerror=alert(2)> hello."
+    );
+    assert_eq!(page["second"], "<b>bold</b> & \"quoted\" text");
+    assert_eq!(page["scripts"], json!(["/assets/app.js"]));
+    assert_eq!(page["images"], 0);
+    assert_eq!(page["bold"], 0);
+    assert_eq!(page["player"], false, "an imported transcript has no audio");
+
+    // The same text in a search hit, with the matched word marked.
+    browser.goto(&format!("{}/?q=alert", served.url));
+    let hits = browser
+        .wait_for("Array.from(document.querySelectorAll('li.hit .text')).map(t => t.textContent)");
+    assert!(hits.as_array().unwrap().iter().any(
+        |t| t == "The <script>alert(1)</script> notes say <img src=x onerror=alert(2)> hello."
+    ));
+    assert_eq!(
+        browser.eval("Array.from(document.scripts).length"),
+        Some(json!(1))
+    );
+    assert!(!browser.saw_dialog(), "an alert opened");
+}
+
+#[test]
+fn audio_is_served_only_by_recorded_hash_with_ranges_and_every_response_is_locked_down() {
+    let work = store();
+    let served = Served::start(work, "127.0.0.1:0");
+    let at = served.authority();
+    let wav = std::fs::read(work.path().join("jfk.wav")).unwrap();
+    let sha256 = sha256_of_name(work, "jfk.wav");
+    let audio = format!("/audio/{sha256}");
+
+    let whole = raw(at, "GET", &audio, &[]);
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.body, wav);
+
+    let part = raw(at, "GET", &audio, &["Range: bytes=1000-1999"]);
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.header("content-range"),
+        Some(format!("bytes 1000-1999/{}", wav.len()).as_str())
+    );
+    assert_eq!(part.body, &wav[1000..2000]);
+    let tail = raw(at, "GET", &audio, &["Range: bytes=-100"]);
+    assert_eq!(tail.status, 206);
+    assert_eq!(tail.body, &wav[wav.len() - 100..]);
+    let open = raw(at, "GET", &audio, &["Range: bytes=352000-"]);
+    assert_eq!(open.status, 206);
+    assert_eq!(open.body, &wav[352_000..]);
+    let beyond = raw(
+        at,
+        "GET",
+        &audio,
+        &[&format!("Range: bytes={}-", wav.len() + 10)],
+    );
+    assert_eq!(beyond.status, 416);
+    assert_eq!(
+        beyond.header("content-range"),
+        Some(format!("bytes */{}", wav.len()).as_str())
+    );
+    let head = raw(at, "HEAD", &audio, &[]);
+    assert_eq!(head.status, 200);
+    assert_eq!(
+        head.header("content-length"),
+        Some(wav.len().to_string().as_str())
+    );
+
+    // Nothing else reaches a file: traversal, encoded traversal, unknown and partial ids, an
+    // imported transcript (its "source" is a text file, not audio).
+    let transcript = sha256_of_name(work, "2021-12-01 markup.srt");
+    for target in [
+        "/audio/../../etc/passwd".to_string(),
+        "/audio/..%2F..%2Fetc%2Fpasswd".to_string(),
+        "/audio/%2Fetc%2Fpasswd".to_string(),
+        format!("/audio/{}", "0".repeat(64)),
+        format!("/audio/{}", &sha256[..12]),
+        format!("/audio/{}", sha256.to_uppercase()),
+        format!("/audio/{transcript}"),
+        "/audio/".to_string(),
+        "/../../etc/passwd".to_string(),
+        "/assets/../../Cargo.toml".to_string(),
+        format!("/recording/{}", "0".repeat(64)),
+    ] {
+        let response = raw(at, "GET", &target, &[]);
+        assert_eq!(response.status, 404, "{target}");
+        assert!(
+            !String::from_utf8_lossy(&response.body).contains("root:"),
+            "{target}"
+        );
+    }
+
+    // Read-only: other methods are refused.
+    for method in ["POST", "PUT", "DELETE"] {
+        assert_eq!(
+            raw(at, method, "/", &["Content-Length: 0"]).status,
+            405,
+            "{method}"
+        );
+    }
+
+    // A web site that points its own name at 127.0.0.1 (DNS rebinding) is refused.
+    assert_eq!(
+        raw_with_host(at, "evil.example:7878", "GET", "/", &[]).status,
+        403
+    );
+    assert_eq!(
+        raw_with_host(at, "localhost:7878", "GET", "/", &[]).status,
+        200
+    );
+
+    // Every response, pages, assets, audio and errors alike, carries the policy.
+    for target in [
+        "/",
+        "/claims",
+        "/timeline",
+        "/assets/app.js",
+        &audio,
+        "/nowhere",
+    ] {
+        let response = raw(at, "GET", target, &[]);
+        let csp = response.header("content-security-policy").unwrap_or("");
+        assert!(csp.contains("script-src 'self'"), "{target}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{target}: {csp}");
+        assert_eq!(
+            response.header("x-content-type-options"),
+            Some("nosniff"),
+            "{target}"
+        );
+    }
+    let js = raw(at, "GET", "/assets/app.js", &[]);
+    assert!(js
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(!String::from_utf8(js.body).unwrap().contains("innerHTML"));
+}
+
+#[test]
+fn serve_prints_its_url_warns_off_loopback_and_refuses_bad_addresses() {
+    let work = store();
+    let open = Served::start(work, "0.0.0.0:0");
+    assert!(open.url.starts_with("http://0.0.0.0:"), "{}", open.url);
+    let port = open.url.rsplit(':').next().unwrap().to_string();
+    assert_ne!(port, "0");
+    let page = raw(&format!("127.0.0.1:{port}"), "GET", "/", &[]);
+    assert_eq!(page.status, 200);
+    let stderr = open.stop();
+    assert!(stderr.contains("WARNING"), "{stderr}");
+    assert!(stderr.contains("not a loopback address"), "{stderr}");
+
+    let quiet = Served::start(work, "127.0.0.1:0");
+    assert!(quiet.url.starts_with("http://127.0.0.1:"));
+    assert!(!quiet.stop().contains("WARNING"));
+
+    let bad = work.run(&["serve", "--addr", "localhost"]);
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("--addr \"localhost\""),
+        "{}",
+        bad.stderr()
+    );
+
+    let empty = Workdir::new();
+    let none = empty.run(&["serve", "--addr", "127.0.0.1:0"]);
+    assert_eq!(none.code(), 2);
+    assert!(
+        none.stderr().contains("no evidence store"),
+        "{}",
+        none.stderr()
+    );
+}
+
+#[test]
+fn the_sample_corpus_plays_compressed_audio_at_its_hits_and_every_audio_claim_has_a_play_button() {
+    let work = crate::ingest::corpus_store();
+    let served = Served::start(work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+
+    let query = "\"see everything\" OR \"master admin\"";
+    let hits = work
+        .run(&["search", query, "--sort", "date", "--format", "json"])
+        .json();
+    assert!(hits.as_array().unwrap().len() >= 2, "{hits}");
+    browser.goto(&format!(
+        "{}/?q=%22see+everything%22+OR+%22master+admin%22&sort=date",
+        served.url
+    ));
+    let shown = browser.wait_for(
+        "Array.from(document.querySelectorAll('li.hit a')).map(a => a.getAttribute('href'))",
+    );
+    let expected: Vec<String> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "/recording/{}?t={}#seg-{}",
+                h["sha256"].as_str().unwrap(),
+                h["start_ms"],
+                h["segment"]
+            )
+        })
+        .collect();
+    assert_eq!(shown, json!(expected));
+    browser.screenshot("serve-search.png");
+
+    // The MP3 meeting's hit plays from its start (a compressed file, seeked by range requests).
+    let (index, hit) = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find(|(_, h)| h["recording"].as_str().unwrap().ends_with(".mp3"))
+        .expect("a hit in the MP3 meeting");
+    let start_s = hit["start_ms"].as_f64().unwrap() / 1000.0;
+    browser.click_to_load(&format!("li.hit:nth-child({}) a", index + 1));
+    browser.wait_for(
+        "(() => { const p = document.getElementById('player'); \
+         return !p.paused && p.played.length > 0 && p.currentTime > p.played.start(0); })()",
+    );
+    let began = browser
+        .eval("document.getElementById('player').played.start(0)")
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        (began - start_s).abs() < 0.5,
+        "playback began at {began} s, the hit starts at {start_s} s"
+    );
+    browser.screenshot("serve-recording.png");
+
+    // Every claim of transcribed audio offers its audio.
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    browser.goto(&format!("{}/claims", served.url));
+    let links = browser.wait_for(
+        "Array.from(document.querySelectorAll('table.claims tbody tr a.play')).map(a => a.textContent)",
+    );
+    assert_eq!(
+        links.as_array().unwrap().len(),
+        claims.as_array().unwrap().len()
+    );
+    assert!(
+        links.as_array().unwrap().iter().all(|l| l == "▶ play"),
+        "{links}"
+    );
+    browser.screenshot("serve-claims.png");
+
+    browser.goto(&format!("{}/timeline", served.url));
+    browser.wait_for("document.querySelectorAll('figure.timeline svg a').length > 0");
+    browser.screenshot("serve-timeline.png");
+    assert!(!browser.saw_dialog());
+}
