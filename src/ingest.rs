@@ -20,7 +20,7 @@ use crate::model::{
 use crate::search::SearchIndex;
 use crate::speakers::diarize::{self, DiarizeConfig};
 use crate::speakers::encoder::VoiceEncoder;
-use crate::speakers::registry::{self, Job, Registry, MATCH_THRESHOLD};
+use crate::speakers::registry::{Job, Registry, MATCH_THRESHOLD};
 use crate::speakers::{self};
 use crate::store::{Added, Store};
 use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
@@ -346,19 +346,16 @@ impl Ingester<'_> {
 /// The lock that serialises changes to the speaker registry and their propagation.
 pub const SPEAKERS_LOCK: &str = "speakers.lock";
 
-/// Makes stored recordings follow a registry change: each job's transcript gets its speaker
-/// ids rewritten and its labels refreshed from the registry, its claims are extracted again,
-/// and the recordings are indexed again in one commit. The jobs are kept in
-/// `speakers.pending` until done, so [`sync`] finishes them after a crash. Call with the
+/// Makes stored recordings follow the registry: each pending job's transcript gets its speaker
+/// ids rewritten and its labels refreshed, its claims are extracted again, and the recordings
+/// are indexed again in one commit; then the registry is saved without the jobs. Call with the
 /// speakers lock held. Returns the recordings changed.
-pub fn apply_speaker_jobs(store: &Store, rules: &Rules, jobs: &[Job]) -> Result<usize> {
-    if jobs.is_empty() {
+pub fn apply_speaker_jobs(store: &Store, rules: &Rules, registry: &mut Registry) -> Result<usize> {
+    if registry.pending.is_empty() {
         return Ok(0);
     }
-    registry::save_pending(store.root(), jobs)?;
-    let registry = Registry::load(store.root())?;
     let mut updated = Vec::new();
-    for job in jobs {
+    for job in &registry.pending {
         let Some(recording) = store.find_by_sha256(&job.sha256) else {
             continue;
         };
@@ -383,8 +380,58 @@ pub fn apply_speaker_jobs(store: &Store, rules: &Rules, jobs: &[Job]) -> Result<
     let batch: Vec<(&Recording, &Transcript, Option<&ClaimSet>)> =
         updated.iter().map(|(r, t, c)| (*r, t, Some(c))).collect();
     SearchIndex::open(store.root())?.put_many(&batch)?;
-    registry::clear_pending(store.root())?;
+    registry.pending.clear();
+    registry.save(store.root())?;
     Ok(updated.len())
+}
+
+/// Changes the speaker registry and carries the change into transcripts, claims and the index,
+/// all under the speakers lock: jobs a crash left are finished first, then `change` edits the
+/// registry and returns its outcome and [`Job`]s, the registry is saved with the jobs as
+/// `pending` (one atomic write), and the jobs run ([`apply_speaker_jobs`]). Every rename, merge
+/// and split-off goes through here. Returns `change`'s outcome and the recordings updated.
+pub fn change_speakers<T>(
+    store: &Store,
+    rules: &Rules,
+    change: impl FnOnce(&mut Registry) -> Result<(T, Vec<Job>)>,
+) -> Result<(T, usize)> {
+    let _lock = store.lock_named(SPEAKERS_LOCK)?;
+    let mut registry = Registry::load(store.root())?;
+    apply_speaker_jobs(store, rules, &mut registry)?;
+    let (outcome, jobs) = change(&mut registry)?;
+    registry.pending = jobs;
+    registry.save(store.root())?;
+    let updated = apply_speaker_jobs(store, rules, &mut registry)?;
+    Ok((outcome, updated))
+}
+
+/// What [`rename_speaker`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The speaker's id (an id merged away resolves to the speaker it joined).
+    pub id: String,
+    /// The name it has now (trimmed).
+    pub name: String,
+    /// The recordings whose transcripts, claims and index entries now show the name.
+    pub recordings: usize,
+}
+
+/// Names the speaker `speaker` (an id such as `S3`, or its current name) `name`, everywhere:
+/// the registry, then transcripts, claims and the index. The name is validated by
+/// [`Registry::rename`] (1 to 80 characters, no control characters, not shaped like an id,
+/// no other speaker's name); a refusal is `Error::Invalid` and changes nothing. `verbatim
+/// speakers rename` and the web page's form both call this.
+pub fn rename_speaker(store: &Store, rules: &Rules, speaker: &str, name: &str) -> Result<Renamed> {
+    let ((id, name), recordings) = change_speakers(store, rules, |registry| {
+        let id = registry.find(speaker)?.id.clone();
+        let jobs = registry.rename(speaker, name)?;
+        Ok(((id.clone(), registry.label(&id)), jobs))
+    })?;
+    Ok(Renamed {
+        id,
+        name,
+        recordings,
+    })
 }
 
 /// Stores a batch of new recordings in one store transaction, extracts and stores their
@@ -434,10 +481,9 @@ pub enum Prepared {
 /// (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
 /// recordings indexed).
 pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
-    let pending = registry::load_pending(store.root())?;
-    if !pending.is_empty() {
+    if !Registry::load(store.root())?.pending.is_empty() {
         let _lock = store.lock_named(SPEAKERS_LOCK)?;
-        apply_speaker_jobs(store, rules, &registry::load_pending(store.root())?)?;
+        apply_speaker_jobs(store, rules, &mut Registry::load(store.root())?)?;
     }
     let mut extracted = 0;
     for recording in store.recordings() {

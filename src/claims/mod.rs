@@ -274,6 +274,46 @@ mod tests {
         // The same input gives the same ids.
         assert_eq!(extract(&Rules::builtin(), &recording, &transcript), set);
     }
+
+    #[test]
+    fn a_word_with_an_uncertain_speaker_flags_the_claim_that_quotes_it() {
+        let recording = sample_recording("call.wav", "3fa2c4d5e6f70011");
+        let text = "The master admin in Beijing can see all user data.";
+        let words = |confidence: f32| -> Vec<crate::model::Word> {
+            text.split(' ')
+                .enumerate()
+                .map(|(i, w)| crate::model::Word {
+                    text: w.into(),
+                    start_ms: 1000 + 300 * i as u64,
+                    end_ms: 1250 + 300 * i as u64,
+                    probability: 0.9,
+                    // one word in the middle carries the given confidence
+                    speaker_confidence: Some(if i == 4 { confidence } else { 0.95 }),
+                })
+                .collect()
+        };
+        for (confidence, flagged) in [(0.4, true), (0.8, false)] {
+            let mut segment = cue(0, 1000, 4000, "S2", text);
+            segment.speaker_id = Some("S2".into());
+            segment.words = words(confidence);
+            let transcript = Transcript {
+                sha256: recording.sha256.clone(),
+                language: "en".into(),
+                segments: vec![segment],
+            };
+            let set = extract(&Rules::builtin(), &recording, &transcript);
+            assert!(!set.claims.is_empty());
+            for claim in &set.claims {
+                assert_eq!(
+                    claim.flags.contains(&ClaimFlag::UncertainSpeaker),
+                    flagged,
+                    "{confidence}: {:?}",
+                    claim.flags
+                );
+                assert!(!claim.flags.contains(&ClaimFlag::UnknownSpeaker));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
-use verbatim::ingest::{apply_speaker_jobs, SPEAKERS_LOCK};
+use verbatim::ingest::{change_speakers, rename_speaker};
 use verbatim::model::{hms, Transcript};
-use verbatim::speakers::registry::{Job, Registry};
+use verbatim::speakers::registry::Registry;
 use verbatim::store::Store;
 
 use super::Status;
@@ -26,36 +26,32 @@ pub fn run(
     if let SpeakersCommand::List { format } = command {
         return list(&store, &format);
     }
-    let _lock = store.lock_named(SPEAKERS_LOCK)?;
-    let mut registry = Registry::load(store.root())?;
-    let (message, jobs): (String, Vec<Job>) = match command {
+    let (message, changed) = match command {
         SpeakersCommand::List { .. } => unreachable!("handled above"),
         SpeakersCommand::Rename { speaker, name } => {
-            let id = registry.find(&speaker)?.id.clone();
-            let jobs = registry.rename(&speaker, &name)?;
-            (format!("renamed {id} to {:?}", registry.label(&id)), jobs)
+            let renamed = rename_speaker(&store, &rules, &speaker, &name)?;
+            (
+                format!("renamed {} to {:?}", renamed.id, renamed.name),
+                renamed.recordings,
+            )
         }
-        SpeakersCommand::Merge { speaker, other } => {
+        SpeakersCommand::Merge { speaker, other } => change_speakers(&store, &rules, |registry| {
             let keep = registry.find(&speaker)?.id.clone();
             let gone = registry.find(&other)?.id.clone();
             let jobs = registry.merge(&speaker, &other)?;
-            (
-                format!("merged {gone} into {keep} ({})", registry.label(&keep)),
-                jobs,
-            )
-        }
+            let message = format!("merged {gone} into {keep} ({})", registry.label(&keep));
+            Ok((message, jobs))
+        })?,
         SpeakersCommand::SplitOff { speaker, recording } => {
             let recording = store.resolve(&recording)?.clone();
-            let old = registry.find(&speaker)?.id.clone();
-            let (new, jobs) = registry.split_off(&speaker, &recording.sha256)?;
-            (
-                format!("split {old}'s part in {:?} off as {new}", recording.name),
-                jobs,
-            )
+            change_speakers(&store, &rules, |registry| {
+                let old = registry.find(&speaker)?.id.clone();
+                let (new, jobs) = registry.split_off(&speaker, &recording.sha256)?;
+                let message = format!("split {old}'s part in {:?} off as {new}", recording.name);
+                Ok((message, jobs))
+            })?
         }
     };
-    registry.save(store.root())?;
-    let changed = apply_speaker_jobs(&store, &rules, &jobs)?;
     println!("{message}; {changed} recordings updated (transcripts, claims, index)");
     Ok(Status::Success)
 }

@@ -55,7 +55,7 @@ impl Default for DiarizeConfig {
     fn default() -> Self {
         DiarizeConfig {
             speakers: None,
-            threshold: 0.72,
+            threshold: 0.71,
             step_ms: 800,
             min_turn_ms: 1_000,
         }
@@ -294,17 +294,37 @@ fn embed_windows(
     }
     // same-length windows share batches
     pending.sort_by_key(|(start, end, _)| (std::cmp::Reverse(end - start), *start));
-    for group in pending.chunk_by(|a, b| a.2.len() == b.2.len()) {
-        for batch in group.chunks(BATCH) {
+    let batches: Vec<&[(usize, usize, Vec<MelFrame>)]> = pending
+        .chunk_by(|a, b| a.2.len() == b.2.len())
+        .flat_map(|group| group.chunks(BATCH))
+        .collect();
+    // batches are independent: spread them over the cores (ingest diarizes after Whisper is done)
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(batches.len().max(1));
+    let embed = |share: &[&[(usize, usize, Vec<MelFrame>)]]| -> Vec<Window> {
+        let mut out = Vec::new();
+        for batch in share {
             let mels: Vec<&[MelFrame]> = batch.iter().map(|(_, _, m)| m.as_slice()).collect();
             for ((start, end, _), embedding) in batch.iter().zip(encoder.embed_windows(&mels)) {
-                windows.push(Window {
+                out.push(Window {
                     frames: (*start, *end),
                     embedding,
                 });
             }
         }
-    }
+        out
+    };
+    let per_thread = batches.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batches
+            .chunks(per_thread)
+            .map(|share| scope.spawn(move || embed(share)))
+            .collect();
+        for handle in handles {
+            windows.extend(handle.join().expect("embedding threads do not panic"));
+        }
+    });
     windows.sort_by_key(|w| w.frames);
     windows
 }

@@ -7,10 +7,11 @@
 //! at least [`MATCH_THRESHOLD`] similar, best pairs first, one to one; the rest become new
 //! speakers. Merged ids are remembered (`merged`), so an id that was merged away still resolves.
 //!
-//! Renames, merges and split-offs change this file first and return [`Job`]s: the recordings
-//! whose transcripts, claims and index entries must follow. The jobs are written to
-//! `<store>/speakers.pending` before they run and removed after, so a crash part way is finished
-//! by the next command that opens the store for writing (see `ingest::sync`).
+//! Renames, merges and split-offs return [`Job`]s: the recordings whose transcripts, claims and
+//! index entries must follow. The jobs are saved in the registry file (`pending`) in the same
+//! atomic write as the change itself and cleared once done, so the registry and its unfinished
+//! work never disagree: a crash part way is finished by the next command that opens the store
+//! (see `ingest::sync`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,8 +25,6 @@ use crate::store::write_atomic;
 
 /// The file under the store root.
 pub const REGISTRY_FILE: &str = "speakers.json";
-/// Unfinished propagation jobs.
-pub const PENDING_FILE: &str = "speakers.pending";
 /// A recording's speaker joins a known speaker at least this similar (cosine of centroids).
 pub const MATCH_THRESHOLD: f32 = 0.94;
 /// The longest name accepted.
@@ -67,6 +66,14 @@ impl Speaker {
         self.members.iter().map(|m| m.speech_ms).sum()
     }
 
+    /// The recordings it speaks in, by SHA-256, sorted, each once.
+    pub fn recordings(&self) -> Vec<&str> {
+        let mut shas: Vec<&str> = self.members.iter().map(|m| m.sha256.as_str()).collect();
+        shas.sort_unstable();
+        shas.dedup();
+        shas
+    }
+
     /// The speech-weighted mean of its members' centroids, normalised.
     pub fn centroid(&self) -> Embedding {
         let mut sum = [0f32; EMBEDDING];
@@ -90,6 +97,9 @@ pub struct Registry {
     pub merged: BTreeMap<String, String>,
     /// The number of the next new id.
     pub next_id: u32,
+    /// Recordings still to be brought in line with this registry (see the module doc).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Job>,
 }
 
 /// One recording whose stored data must follow a registry change.
@@ -230,14 +240,11 @@ impl Registry {
     }
 
     fn recordings_of(&self, index: usize) -> Vec<String> {
-        let mut shas: Vec<String> = self.speakers[index]
-            .members
-            .iter()
-            .map(|m| m.sha256.clone())
-            .collect();
-        shas.sort();
-        shas.dedup();
-        shas
+        self.speakers[index]
+            .recordings()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// Names a speaker. The name must be 1 to 80 characters without control characters, must
@@ -370,42 +377,6 @@ fn looks_like_id(text: &str) -> bool {
     matches!(chars.next(), Some('S' | 's'))
         && !text[1..].is_empty()
         && text[1..].chars().all(|c| c.is_ascii_digit())
-}
-
-/// Writes the jobs to `<store>/speakers.pending` (adding to any already there).
-pub fn save_pending(store_root: &Path, jobs: &[Job]) -> Result<()> {
-    let mut all = load_pending(store_root)?;
-    for job in jobs {
-        match all.iter_mut().find(|j| j.sha256 == job.sha256) {
-            Some(existing) => existing.rewrite.extend(job.rewrite.iter().cloned()),
-            None => all.push(job.clone()),
-        }
-    }
-    let json = serde_json::to_vec_pretty(&all).expect("jobs always serialize");
-    write_atomic(&store_root.join(PENDING_FILE), &json)
-}
-
-/// The jobs a crash left unfinished.
-pub fn load_pending(store_root: &Path) -> Result<Vec<Job>> {
-    let path = store_root.join(PENDING_FILE);
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
-            path,
-            reason: e.to_string(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(Error::io(path, e)),
-    }
-}
-
-/// Removes the pending file once its jobs are done.
-pub fn clear_pending(store_root: &Path) -> Result<()> {
-    let path = store_root.join(PENDING_FILE);
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(path, e)),
-    }
 }
 
 #[cfg(test)]

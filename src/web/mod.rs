@@ -1,16 +1,22 @@
 //! The local web page (`verbatim serve`): search with the CLI's query syntax and filters, a
 //! recording's transcript that follows its audio, the claims table with the CLI's CSV and JSON
-//! downloads, and the timeline chart. Read-only over the store, the index and the exports.
+//! downloads, the timeline chart, and the speakers with a form to name each. Read-only over the
+//! store, the index and the exports, except for speaker names.
 //!
-//! Routes, all `GET` (and `HEAD`): `/` search, `/recording/<sha256>` transcript and player,
+//! Routes, `GET` (and `HEAD`): `/` search, `/recording/<sha256>` transcript and player,
 //! `/audio/<sha256>` the source audio (range requests), `/claims`, `/claims.csv`,
-//! `/claims.json`, `/timeline`, `/assets/app.js`, `/assets/app.css`. Anything else is 404.
+//! `/claims.json`, `/timeline`, `/speakers`, `/assets/app.js`, `/assets/app.css`. The one
+//! `POST`: `/speakers/<id>` names a speaker (`ingest::rename_speaker`, as `verbatim speakers
+//! rename`) and answers 303 back to the page the form was on. Anything else is 404 or 405.
 //!
 //! Safety: audio is served only for recordings the manifest names, found by their full
 //! SHA-256; no part of a request ever becomes a file path. Every response carries a
 //! Content-Security-Policy without inline script, and `nosniff`. When bound to a loopback
 //! address, requests whose `Host` is not a loopback name are refused (DNS rebinding: a web
-//! site that points its name at 127.0.0.1 must not read the store).
+//! site that points its name at 127.0.0.1 must not read the store). A rename must come from
+//! this server's own pages (its `Origin` is `http://` and the `Host` it was sent to), since any
+//! web site may post a form to 127.0.0.1; its body is a small url-encoded form, and the name
+//! is validated by the library.
 
 mod pages;
 
@@ -19,13 +25,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tower_http::services::ServeFile;
@@ -33,9 +39,11 @@ use tower_http::services::ServeFile;
 use crate::claims::Rules;
 use crate::error::{Error, Result};
 use crate::export::claims as claims_export;
+use crate::ingest::rename_speaker;
 use crate::model::{parse_iso_date, Recording, SourceKind};
 use crate::search::SearchIndex;
 use crate::select::{self, Filter, Selection};
+use crate::speakers::registry::Registry;
 use crate::store::Store;
 
 /// The address `verbatim serve` listens on unless told otherwise.
@@ -43,6 +51,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
 
 /// The most hits one search shows.
 pub const MAX_LIMIT: usize = 1000;
+
+/// The largest rename form accepted (a name is at most 80 characters, 960 bytes encoded).
+pub const MAX_FORM_BYTES: usize = 4096;
 
 const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
@@ -123,6 +134,11 @@ fn router(state: Shared) -> Router {
         .route("/claims.csv", get(claims_csv))
         .route("/claims.json", get(claims_json))
         .route("/timeline", get(timeline))
+        .route("/speakers", get(speakers))
+        .route(
+            "/speakers/{id}",
+            post(rename).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
+        )
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
         .fallback(not_found)
@@ -150,9 +166,11 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the page's own form
+    // posts, and the rename route needs the real origin. Other sites still get no referrer.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     response
 }
@@ -173,6 +191,24 @@ fn loopback_host(headers: &HeaderMap) -> bool {
         || name
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// True when a request comes from this server's own pages: its `Origin` is `http://` and the
+/// `Host` it was sent to. A form another site posts to this server carries that site's origin
+/// (or `null`), and a request without `Origin` is not a browser's form post, so both are
+/// refused.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
+    else {
+        return false;
+    };
+    let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
+        return false;
+    };
+    !host.is_empty()
+        && origin
+            .strip_prefix("http://")
+            .is_some_and(|authority| authority.eq_ignore_ascii_case(host))
 }
 
 /// The query string of the search, claims and timeline pages (every field optional; empty
@@ -237,6 +273,82 @@ impl Params {
         .map(|(name, value)| format!("{name}={}", url_encode(value)))
         .collect::<Vec<_>>()
         .join("&")
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value; `None` for a malformed
+/// escape or bytes that are not UTF-8.
+fn url_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(at + 1..at + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+                at += 2;
+            }
+            byte => out.push(byte),
+        }
+        at += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// True when the body is declared `application/x-www-form-urlencoded`, the only form accepted.
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// The rename form: the new name, and the page to return to.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RenameForm {
+    name: String,
+    back: String,
+}
+
+impl RenameForm {
+    /// Parses a url-encoded body; other fields are ignored, a field given twice is refused.
+    fn parse(body: &[u8]) -> Result<RenameForm> {
+        let malformed = || Error::Invalid("the form is not url-encoded UTF-8".into());
+        let text = std::str::from_utf8(body).map_err(|_| malformed())?;
+        let mut form = RenameForm::default();
+        let (mut named, mut backed) = (false, false);
+        for pair in text.split('&').filter(|pair| !pair.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (field, seen) = match url_decode(key).ok_or_else(malformed)?.as_str() {
+                "name" => (&mut form.name, &mut named),
+                "back" => (&mut form.back, &mut backed),
+                _ => continue,
+            };
+            if std::mem::replace(seen, true) {
+                return Err(Error::Invalid("the form gives a field twice".into()));
+            }
+            *field = url_decode(value).ok_or_else(malformed)?;
+        }
+        Ok(form)
+    }
+}
+
+/// Where a rename returns to: the recording page it was sent from, else the speakers page.
+/// Nothing else (another site, `//host`, a path this server does not serve) is followed.
+fn back_path(back: &str) -> String {
+    match back.strip_prefix("/recording/") {
+        Some(sha256) if is_sha256(sha256) => back.to_string(),
+        _ => "/speakers".to_string(),
     }
 }
 
@@ -334,6 +446,13 @@ fn audio_path(recording: &Recording) -> Option<PathBuf> {
     let path = PathBuf::from(&recording.source_path);
     let metadata = std::fs::metadata(&path).ok()?;
     (metadata.is_file() && metadata.len() == recording.size_bytes).then_some(path)
+}
+
+/// True when `text` is a speaker id as the registry writes it: `S` and a number.
+fn is_speaker_id(text: &str) -> bool {
+    text.strip_prefix('S').is_some_and(|number| {
+        (1..=9).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// The recordings whose audio can be played, by SHA-256.
@@ -468,6 +587,107 @@ async fn audio(
         Ok(response) => response.map(Body::new),
         Err(_) => not_found().await,
     }
+}
+
+/// Every speaker in the store, with a form to name each.
+async fn speakers(State(state): State<Shared>) -> Response {
+    blocking(move || {
+        let listed = Store::open(&state.store_root).and_then(|store| {
+            let registry = Registry::load(store.root())?;
+            Ok((store, registry))
+        });
+        let (store, registry) = match listed {
+            Ok(listed) => listed,
+            Err(e) => return error_page(&e),
+        };
+        let rows: Vec<pages::SpeakerRow> = registry
+            .speakers
+            .iter()
+            .map(|speaker| pages::SpeakerRow {
+                id: &speaker.id,
+                name: speaker.name.as_deref(),
+                speech_ms: speaker.speech_ms(),
+                recordings: speaker
+                    .recordings()
+                    .into_iter()
+                    .filter_map(|sha256| store.find_by_sha256(sha256))
+                    .collect(),
+            })
+            .collect();
+        page(StatusCode::OK, pages::speakers(&rows))
+    })
+    .await
+}
+
+/// `POST /speakers/<id>`: names a speaker, as `verbatim speakers rename` does, and sends the
+/// browser back (303) to the page the form was on. Refused: another origin (403), an unknown
+/// id (404), a body that is not a url-encoded form (415) or is too large (413), an invalid
+/// name (400, with the library's reason; nothing is changed).
+async fn rename(
+    State(state): State<Shared>,
+    id: std::result::Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Response {
+    if !same_origin(&headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            pages::error(
+                "Speakers are named only from this server's own pages (the request's Origin \
+                 is missing or another site's).",
+            ),
+        );
+    }
+    let id = match id {
+        Ok(Path(id)) if is_speaker_id(&id) => id,
+        _ => return not_found().await,
+    };
+    if !is_form(&headers) {
+        return page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            pages::error("A name is sent as an application/x-www-form-urlencoded form."),
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!("The form is larger than {MAX_FORM_BYTES} bytes.")
+            } else {
+                format!("The form could not be read: {}", rejection.body_text())
+            };
+            return page(status, pages::error(&message));
+        }
+    };
+    let form = match RenameForm::parse(&body) {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let back = back_path(&form.back);
+    blocking(move || {
+        let store = match Store::open(&state.store_root) {
+            Ok(store) => store,
+            Err(e) => return error_page(&e),
+        };
+        // Ids are never removed (a merged id resolves to the speaker it joined), so a known id
+        // stays known until the rename below runs under the speakers lock.
+        match Registry::load(store.root()) {
+            Ok(registry) if registry.get(&id).is_some() => {}
+            Ok(_) => {
+                return page(
+                    StatusCode::NOT_FOUND,
+                    pages::error(&format!("No speaker {id} in the store.")),
+                )
+            }
+            Err(e) => return error_page(&e),
+        }
+        match rename_speaker(&store, &state.rules, &id, &form.name) {
+            Ok(renamed) => Redirect::to(&format!("{back}#speaker-{}", renamed.id)).into_response(),
+            Err(e) => page(status_of(&e), pages::refused(&e.to_string(), &back)),
+        }
+    })
+    .await
 }
 
 /// The claims the page's filters select, or the reason they cannot be.
@@ -610,6 +830,95 @@ mod tests {
         assert!(!is_sha256(&"0A".repeat(32)));
         assert!(!is_sha256("../../etc/passwd"));
         assert!(!is_sha256(&"0a".repeat(31)));
+    }
+
+    #[test]
+    fn a_rename_must_come_from_the_origin_it_was_sent_to() {
+        let request = |origin: Option<&str>, host: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in [(header::ORIGIN, origin), (header::HOST, host)] {
+                if let Some(value) = value {
+                    headers.insert(name, HeaderValue::from_str(value).unwrap());
+                }
+            }
+            same_origin(&headers)
+        };
+        assert!(request(
+            Some("http://127.0.0.1:7878"),
+            Some("127.0.0.1:7878")
+        ));
+        assert!(request(
+            Some("http://LOCALHOST:7878"),
+            Some("localhost:7878")
+        ));
+        assert!(request(Some("http://[::1]:7878"), Some("[::1]:7878")));
+        assert!(!request(None, Some("127.0.0.1:7878")));
+        assert!(!request(Some("null"), Some("127.0.0.1:7878")));
+        assert!(!request(
+            Some("http://evil.example"),
+            Some("127.0.0.1:7878")
+        ));
+        assert!(!request(
+            Some("http://127.0.0.1:9999"),
+            Some("127.0.0.1:7878")
+        ));
+        assert!(!request(
+            Some("https://127.0.0.1:7878"),
+            Some("127.0.0.1:7878")
+        ));
+        assert!(!request(Some("http://127.0.0.1:7878"), None));
+    }
+
+    #[test]
+    fn rename_forms_are_decoded_and_only_known_pages_are_returned_to() {
+        let form =
+            RenameForm::parse(b"back=%2Frecording%2Fab&name=Ada+L%C3%B6velace+%26+co&other=x&flag")
+                .unwrap();
+        assert_eq!(form.name, "Ada Lövelace & co");
+        assert_eq!(form.back, "/recording/ab");
+        assert_eq!(RenameForm::parse(b"").unwrap(), RenameForm::default());
+        for bad in [
+            &b"name=%zz"[..],
+            b"name=%e2%82",
+            b"name=%4",
+            b"name=%+1",
+            b"name=\xff",
+        ] {
+            assert!(RenameForm::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(RenameForm::parse(b"name=a&name=b").is_err());
+
+        let recording = format!("/recording/{}", "0a".repeat(32));
+        assert_eq!(back_path(&recording), recording);
+        for elsewhere in [
+            "",
+            "http://evil.example/",
+            "//evil.example/",
+            "/recording/../../x",
+            "/recording/abc",
+            "/claims",
+        ] {
+            assert_eq!(back_path(elsewhere), "/speakers", "{elsewhere:?}");
+        }
+    }
+
+    #[test]
+    fn speaker_ids_and_form_bodies_are_recognised() {
+        assert!(is_speaker_id("S1"));
+        assert!(is_speaker_id("S123"));
+        for not in ["S", "s1", "S1a", "1", "S-1", "S1234567890", "Ada"] {
+            assert!(!is_speaker_id(not), "{not}");
+        }
+        let form = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(value).unwrap());
+            is_form(&headers)
+        };
+        assert!(form("application/x-www-form-urlencoded"));
+        assert!(form("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
+        assert!(!form("multipart/form-data; boundary=x"));
+        assert!(!form("text/plain"));
+        assert!(!is_form(&HeaderMap::new()));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum Section {
     Claims,
     /// The timeline chart.
     Timeline,
+    /// The speakers and their names.
+    Speakers,
     /// Anything else: a recording's transcript, an error.
     Other,
 }
@@ -33,6 +35,7 @@ pub fn layout(title: &str, section: Section, body: &str) -> String {
         (Section::Search, "/", "Search"),
         (Section::Claims, "/claims", "Claims"),
         (Section::Timeline, "/timeline", "Timeline"),
+        (Section::Speakers, "/speakers", "Speakers"),
     ]
     .iter()
     .map(|(s, href, label)| {
@@ -65,6 +68,106 @@ pub fn error(message: &str) -> String {
             escape(message)
         ),
     )
+}
+
+/// The page a refused rename answers with: the library's reason, and a link back to the page
+/// the form was on (`back`, a path the server checked).
+pub fn refused(message: &str, back: &str) -> String {
+    layout(
+        "Name refused",
+        Section::Other,
+        &format!(
+            "<h1>Name refused</h1>\n<p class=\"error\">{}</p>\n<p><a href=\"{}\">Back</a></p>\n",
+            escape(message),
+            escape(back)
+        ),
+    )
+}
+
+/// The form that names speaker `id` (currently `name`) and returns to `back`.
+fn rename_form(id: &str, name: Option<&str>, back: &str) -> String {
+    format!(
+        "<form class=\"rename\" method=\"post\" action=\"/speakers/{id}\">\
+         <input type=\"hidden\" name=\"back\" value=\"{back}\">\
+         <label>name <input name=\"name\" value=\"{name}\" required autocomplete=\"off\" \
+         aria-label=\"name of {id}\"></label> <button type=\"submit\">Save</button></form>",
+        id = escape(id),
+        back = escape(back),
+        name = escape(name.unwrap_or("")),
+    )
+}
+
+/// One speaker of the store, for the speakers page.
+pub struct SpeakerRow<'a> {
+    /// Its id (`S3`).
+    pub id: &'a str,
+    /// The name it was given.
+    pub name: Option<&'a str>,
+    /// Its speech in every recording.
+    pub speech_ms: u64,
+    /// The stored recordings it speaks in.
+    pub recordings: Vec<&'a Recording>,
+}
+
+/// The speakers page: every speaker found by voice, its id, name, talk time and recordings,
+/// with a form to name it (the name reaches transcripts, claims, the index and every export).
+pub fn speakers(rows: &[SpeakerRow]) -> String {
+    let mut body = String::from("<h1>Speakers</h1>\n");
+    if rows.is_empty() {
+        body.push_str(
+            "<p class=\"hint\">No speakers yet: <code>verbatim ingest</code> finds them in \
+             recordings by voice.</p>\n",
+        );
+        return layout("Speakers", Section::Speakers, &body);
+    }
+    body.push_str(
+        "<p class=\"hint\">A name is shown everywhere the speaker's id was: transcripts, search, \
+         claims and exports (the same as <code>verbatim speakers rename</code>).</p>\n\
+         <table class=\"speakers\">\n<thead><tr><th>id</th><th>speaker</th><th>talk</th>\
+         <th>recordings</th><th>name</th></tr></thead>\n<tbody>\n",
+    );
+    for row in rows {
+        let recordings: Vec<String> = row
+            .recordings
+            .iter()
+            .map(|r| {
+                format!(
+                    "<a href=\"/recording/{}\">{}</a>",
+                    escape(&r.sha256),
+                    escape(&r.name)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "<tr id=\"speaker-{id}\"><td><code>{id}</code></td><td>{}</td><td class=\"time\">{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            speaker(Some(row.name.unwrap_or(row.id))),
+            hms(row.speech_ms),
+            recordings.join(", "),
+            rename_form(row.id, row.name, "/speakers"),
+            id = escape(row.id),
+        );
+    }
+    body.push_str("</tbody>\n</table>\n");
+    layout("Speakers", Section::Speakers, &body)
+}
+
+/// The speakers a recording's transcript attributes by voice, in order of first appearance:
+/// id, label, speech time. Imported transcripts have labels but no ids: none of them.
+fn voice_speakers(transcript: &Transcript) -> Vec<(&str, &str, u64)> {
+    let mut found: Vec<(&str, &str, u64)> = Vec::new();
+    for segment in transcript.segments.iter().filter(|s| s.is_speech()) {
+        let Some(id) = segment.speaker_id.as_deref() else {
+            continue;
+        };
+        let length = segment.end_ms.saturating_sub(segment.start_ms);
+        match found.iter_mut().find(|(known, _, _)| *known == id) {
+            Some(entry) => entry.2 += length,
+            None => found.push((id, segment.speaker.as_deref().unwrap_or(id), length)),
+        }
+    }
+    found
 }
 
 /// What the filter form offers: the rule kinds and the stored recordings.
@@ -301,6 +404,29 @@ pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) ->
              size since (<code>verbatim verify</code> says which).</p>\n",
         );
     }
+    let voices = voice_speakers(transcript);
+    if !voices.is_empty() {
+        let back = format!("/recording/{}", recording.sha256);
+        body.push_str("<section class=\"speakers\">\n<h2>Speakers</h2>\n<ul class=\"speakers\">\n");
+        for (id, label, speech_ms) in voices {
+            // The label is the registry's name, else the id itself.
+            let name = (label != id).then_some(label);
+            let form = if super::is_speaker_id(id) {
+                rename_form(id, name, &back)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                body,
+                "<li id=\"speaker-{}\">{} <code>{}</code> <span class=\"time\">{}</span> {form}</li>",
+                escape(id),
+                speaker(Some(label)),
+                escape(id),
+                hms(speech_ms),
+            );
+        }
+        body.push_str("</ul>\n</section>\n");
+    }
     body.push_str("<ol class=\"transcript\">\n");
     for segment in &transcript.segments {
         let flags: Vec<String> = segment
@@ -318,9 +444,14 @@ pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) ->
         } else {
             "segment flagged"
         };
+        let speaker_id = segment
+            .speaker_id
+            .as_deref()
+            .map(|id| format!(" data-speaker-id=\"{}\"", escape(id)))
+            .unwrap_or_default();
         let _ = write!(
             body,
-            "<li id=\"seg-{}\" class=\"{class}\" data-start-ms=\"{}\" data-end-ms=\"{}\">\
+            "<li id=\"seg-{}\" class=\"{class}\" data-start-ms=\"{}\" data-end-ms=\"{}\"{speaker_id}>\
              <a class=\"time\" href=\"?t={}#seg-{}\">{}</a> {} <span class=\"text\">{}</span>",
             segment.index,
             segment.start_ms,
@@ -567,9 +698,55 @@ mod tests {
             }],
         };
         let page = super::recording(&recording, &transcript, true);
+        assert!(!page.contains("<form"), "no voice ids: nothing to rename");
         assert!(page.contains("The &lt;script&gt;alert(1)&lt;/script&gt; team"));
         assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"));
         assert_eq!(page.matches("<script").count(), 1, "only app.js");
         assert!(page.contains("<script src=\"/assets/app.js\" defer></script>"));
+    }
+
+    #[test]
+    fn voice_speakers_get_a_rename_form_with_their_name_escaped() {
+        let recording = crate::model::sample_recording("x.wav", &"cd".repeat(32));
+        let segment = |index: usize, id: &str, label: &str| crate::model::Segment {
+            index,
+            start_ms: index as u64 * 1000,
+            end_ms: index as u64 * 1000 + 1500,
+            text: "words".into(),
+            speaker: Some(label.into()),
+            speaker_id: Some(id.into()),
+            words: vec![],
+            no_speech_probability: None,
+            flags: vec![],
+        };
+        let transcript = Transcript {
+            sha256: recording.sha256.clone(),
+            language: "en".into(),
+            segments: vec![
+                segment(0, "S2", "<script>alert(1)</script>"),
+                segment(1, "S7", "S7"),
+                segment(2, "S2", "<script>alert(1)</script>"),
+            ],
+        };
+        let page = super::recording(&recording, &transcript, false);
+        assert_eq!(page.matches("<form class=\"rename\"").count(), 2);
+        assert!(page.contains("action=\"/speakers/S2\""));
+        assert!(page.contains("action=\"/speakers/S7\""));
+        assert!(page.contains(&format!(
+            "name=\"back\" value=\"/recording/{}\"",
+            recording.sha256
+        )));
+        assert!(page.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+        // An unnamed speaker's box starts empty, not with its id.
+        assert!(page.contains("<input name=\"name\" value=\"\" required"));
+        assert!(
+            page.contains("<span class=\"time\">00:00:03</span>"),
+            "S2 speaks 3 s"
+        );
+        assert_eq!(page.matches("<script").count(), 1, "only app.js");
+
+        let refused = super::refused("speaker name \"<b>\" is bad", "/speakers");
+        assert!(refused.contains("speaker name &quot;&lt;b&gt;&quot; is bad"));
+        assert!(refused.contains("<a href=\"/speakers\">Back</a>"));
     }
 }

@@ -1,8 +1,9 @@
 //! `verbatim serve`: the page in headless Chromium, driven over the DevTools protocol (a small
 //! client on `tungstenite`): search, click a hit and hear the audio from its start, the
 //! transcript following playback, the claims table and its downloads (the CLI's bytes), the
-//! timeline's marks, transcript markup staying text; and raw HTTP for what a browser would
-//! normalise away (`/audio/../../etc/passwd`), unknown ids, range requests and headers.
+//! timeline's marks, transcript markup staying text, naming a speaker from the page; and raw
+//! HTTP for what a browser would normalise away (`/audio/../../etc/passwd`), unknown ids, range
+//! requests, headers, and renames from other origins or with invalid names.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -38,6 +39,26 @@ fn store() -> &'static Workdir {
         work.run(&["import", srt.to_str().unwrap()]).ok();
         work
     })
+}
+
+/// A store of its own (the tests that use it rename its speaker): `jfk.wav` ingested with
+/// speakers found by voice (the default). Returns it and the id of its first segment's speaker.
+fn diarized_store() -> (Workdir, String) {
+    let weights = crate::models_dir().join("resemblyzer-0.1.4-pretrained.pt");
+    assert!(
+        weights.exists(),
+        "{} is missing: run `verbatim models fetch resemblyzer` first",
+        weights.display()
+    );
+    let work = Workdir::new();
+    let audio = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+    work.run(&["ingest", audio.to_str().unwrap()]).ok();
+    let transcript = work.run(&["transcript", "jfk", "--format", "json"]).json();
+    let id = transcript["transcript"]["segments"][0]["speaker_id"]
+        .as_str()
+        .expect("jfk.wav's first segment has a speaker id")
+        .to_string();
+    (work, id)
 }
 
 /// A running `verbatim serve`, stopped when dropped.
@@ -117,6 +138,49 @@ fn raw_with_host(
     target: &str,
     extra: &[&str],
 ) -> Response {
+    raw_request(authority, host, method, target, extra, b"")
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// POSTs `body` to `target` as a url-encoded form, with `Origin: origin` when given.
+fn post_form(authority: &str, target: &str, origin: Option<&str>, body: &str) -> Response {
+    let length = format!("Content-Length: {}", body.len());
+    let origin = origin.map(|origin| format!("Origin: {origin}"));
+    let mut extra = vec![
+        "Content-Type: application/x-www-form-urlencoded",
+        length.as_str(),
+    ];
+    extra.extend(origin.as_deref());
+    raw_request(
+        authority,
+        authority,
+        "POST",
+        target,
+        &extra,
+        body.as_bytes(),
+    )
+}
+
+fn raw_request(
+    authority: &str,
+    host: &str,
+    method: &str,
+    target: &str,
+    extra: &[&str],
+    body: &[u8],
+) -> Response {
     let mut stream = TcpStream::connect(authority).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -128,7 +192,9 @@ fn raw_with_host(
         request.push_str("\r\n");
     }
     request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    stream.write_all(&request).unwrap();
     // Read the header block, then as many body bytes as Content-Length says (or to the end).
     let mut bytes = Vec::new();
     let mut buffer = [0u8; 64 * 1024];
@@ -436,7 +502,10 @@ fn a_search_hit_plays_its_recording_from_the_hit_and_the_transcript_follows() {
     assert_eq!(hits[0]["marks"], json!(["ask", "not"]));
     assert_eq!(hits[0]["text"], hit["text"]);
     let meta = hits[0]["meta"].as_str().unwrap();
-    for part in ["undated", "00:00:00", "unknown speaker", "jfk.wav"] {
+    let speaker = hit["speaker"]
+        .as_str()
+        .expect("jfk.wav's speech has a speaker");
+    for part in ["undated", "00:00:00", speaker, "jfk.wav"] {
         assert!(meta.contains(part), "{meta}");
     }
 
@@ -772,6 +841,7 @@ fn audio_is_served_only_by_recorded_hash_with_ranges_and_every_response_is_locke
         "/",
         "/claims",
         "/timeline",
+        "/speakers",
         "/assets/app.js",
         &audio,
         "/nowhere",
@@ -783,6 +853,12 @@ fn audio_is_served_only_by_recorded_hash_with_ranges_and_every_response_is_locke
         assert_eq!(
             response.header("x-content-type-options"),
             Some("nosniff"),
+            "{target}"
+        );
+        // Other sites get no referrer; the page's own form posts keep their Origin.
+        assert_eq!(
+            response.header("referrer-policy"),
+            Some("same-origin"),
             "{target}"
         );
     }
@@ -908,4 +984,257 @@ fn the_sample_corpus_plays_compressed_audio_at_its_hits_and_every_audio_claim_ha
     browser.wait_for("document.querySelectorAll('figure.timeline svg a').length > 0");
     browser.screenshot("serve-timeline.png");
     assert!(!browser.saw_dialog());
+}
+
+#[test]
+fn a_speaker_named_on_the_recording_page_is_named_everywhere() {
+    let (work, id) = diarized_store();
+    let sha256 = sha256_of_name(&work, "jfk.wav");
+    let served = Served::start(&work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+    let labels = format!(
+        "Array.from(document.querySelectorAll('.segment[data-speaker-id=\"{id}\"] .speaker, \
+         #speaker-{id} .speaker')).map(s => s.textContent)"
+    );
+
+    browser.goto(&format!("{}/recording/{sha256}", served.url));
+    let before = browser.wait_for(&labels);
+    assert!(before.as_array().unwrap().len() >= 2, "{before}");
+    assert!(
+        before.as_array().unwrap().iter().all(|l| *l == id),
+        "{before}"
+    );
+    assert_eq!(
+        browser.eval(&format!(
+            "document.querySelector('#speaker-{id} input[name=name]').value"
+        )),
+        Some(json!(""))
+    );
+
+    // Type a name into the speaker's box and save it, as a person would.
+    let name = "John F. Kennedy";
+    browser.click(&format!("#speaker-{id} input[name=name]"));
+    browser.call("Input.insertText", json!({ "text": name }));
+    browser.click_to_load(&format!("#speaker-{id} button[type=submit]"));
+    assert_eq!(
+        browser.eval("location.pathname + location.hash"),
+        Some(json!(format!("/recording/{sha256}#speaker-{id}")))
+    );
+    let after = browser.eval(&labels).unwrap();
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len()
+    );
+    assert!(
+        after.as_array().unwrap().iter().all(|l| l == name),
+        "{after}"
+    );
+    assert_eq!(
+        browser.eval(&format!(
+            "document.querySelector('#speaker-{id} input[name=name]').value"
+        )),
+        Some(json!(name))
+    );
+
+    // The CLI sees the same name: the transcript, search by speaker, the speakers list.
+    assert!(work.run(&["transcript", "jfk"]).ok().contains(name));
+    let transcript = work.run(&["transcript", "jfk", "--format", "json"]).json();
+    for segment in transcript["transcript"]["segments"].as_array().unwrap() {
+        if segment["speaker_id"] == id.as_str() {
+            assert_eq!(segment["speaker"], name, "{segment}");
+        }
+    }
+    let hits = work
+        .run(&[
+            "search",
+            "country",
+            "--speaker",
+            "john f. kennedy",
+            "--format",
+            "json",
+        ])
+        .json();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["speaker"] == name), "{hits:?}");
+    let listed = work.run(&["speakers", "list", "--format", "json"]).json();
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["name"], name);
+
+    // The speakers page lists it; a name that is markup, saved there, stays text everywhere.
+    browser.goto(&format!("{}/speakers", served.url));
+    let row = browser
+        .eval(&format!(
+            "(() => {{ const r = document.getElementById('speaker-{id}'); \
+             return [r.querySelector('.speaker').textContent, r.querySelector('a').textContent]; }})()"
+        ))
+        .unwrap();
+    assert_eq!(row, json!([name, "jfk.wav"]));
+    let markup = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    browser.eval(&format!(
+        "document.querySelector('#speaker-{id} input[name=name]').select()"
+    ));
+    browser.call("Input.insertText", json!({ "text": markup }));
+    browser.click_to_load(&format!("#speaker-{id} button[type=submit]"));
+    assert_eq!(
+        browser.eval("location.pathname + location.hash"),
+        Some(json!(format!("/speakers#speaker-{id}")))
+    );
+    assert_eq!(
+        browser.eval(&format!(
+            "document.querySelector('#speaker-{id} .speaker').textContent"
+        )),
+        Some(json!(markup))
+    );
+    browser.goto(&format!("{}/recording/{sha256}", served.url));
+    let shown = browser.eval(&labels).unwrap();
+    assert!(
+        shown.as_array().unwrap().iter().all(|l| l == markup),
+        "{shown}"
+    );
+    assert_eq!(
+        browser.eval("[document.scripts.length, document.images.length]"),
+        Some(json!([1, 0]))
+    );
+    browser.goto(&format!("{}/?q=country", served.url));
+    assert_eq!(
+        browser.wait_for("document.querySelector('li.hit .speaker').textContent"),
+        json!(markup)
+    );
+    assert!(!browser.saw_dialog(), "an alert opened");
+}
+
+#[test]
+fn renames_need_this_pages_origin_a_valid_name_and_a_known_speaker() {
+    let (work, id) = diarized_store();
+    let sha256 = sha256_of_name(&work, "jfk.wav");
+    let served = Served::start(&work, "127.0.0.1:0");
+    let at = served.authority();
+    let origin = format!("http://{at}");
+    let port = at.rsplit(':').next().unwrap();
+    let rename = format!("/speakers/{id}");
+    let state = || {
+        (
+            std::fs::read(work.store().join("speakers.json")).unwrap(),
+            work.run(&["transcript", "jfk", "--format", "json"]).ok(),
+        )
+    };
+    let before = state();
+
+    // A form posted by another site (or by no browser at all) is refused.
+    let localhost = format!("http://localhost:{port}");
+    for from in [
+        None,
+        Some("null"),
+        Some("http://evil.example"),
+        Some(localhost.as_str()),
+        Some("https://127.0.0.1"),
+    ] {
+        let response = post_form(at, &rename, from, "name=Mallory");
+        assert_eq!(response.status, 403, "Origin {from:?}");
+    }
+
+    // Invalid names are refused with the library's reason, escaped; nothing changes.
+    let long = "x".repeat(200);
+    let markup_long = format!("<i>{}", "x".repeat(90));
+    for (name, reason) in [
+        ("S12", "looks like a speaker id"),
+        ("s7", "looks like a speaker id"),
+        ("", "is empty"),
+        ("   ", "is empty"),
+        (long.as_str(), "is longer than 80 characters"),
+        ("a\u{7}b", "contains control characters"),
+        (markup_long.as_str(), "&lt;i&gt;xxx"),
+    ] {
+        let body = format!("name={}&back=%2Fspeakers", form_encode(name));
+        let response = post_form(at, &rename, Some(&origin), &body);
+        let page = String::from_utf8(response.body).unwrap();
+        assert_eq!(response.status, 400, "{name:?}: {page}");
+        assert!(page.contains(reason), "{name:?}: {page}");
+        assert!(!page.contains("<i>"), "{page}");
+        assert!(page.contains("<a href=\"/speakers\">Back</a>"), "{page}");
+    }
+    assert_eq!(
+        post_form(at, &rename, Some(&origin), "back=%2Fspeakers").status,
+        400,
+        "no name at all"
+    );
+
+    // Unknown and malformed ids, bodies that are not a small url-encoded form.
+    for target in [
+        "/speakers/S99",
+        "/speakers/s1",
+        "/speakers/..%2Fmanifest.json",
+        "/speakers/S1%2F..",
+        "/speakers/",
+    ] {
+        let response = post_form(at, target, Some(&origin), "name=Ada");
+        assert_eq!(response.status, 404, "{target}");
+    }
+    let json_body = br#"{"name":"Ada"}"#;
+    let json_length = format!("Content-Length: {}", json_body.len());
+    let origin_line = format!("Origin: {origin}");
+    let not_a_form = raw_request(
+        at,
+        at,
+        "POST",
+        &rename,
+        &["Content-Type: application/json", &json_length, &origin_line],
+        json_body,
+    );
+    assert_eq!(not_a_form.status, 415);
+    // The limit is 4 KiB (`web::MAX_FORM_BYTES`).
+    let huge = format!("name={}", "x".repeat(5000));
+    assert_eq!(post_form(at, &rename, Some(&origin), &huge).status, 413);
+    assert_eq!(state(), before, "a refused rename changed the store");
+
+    // GET pages still answer nothing else, and the rename route only POST.
+    for (method, target) in [
+        ("GET", rename.as_str()),
+        ("PUT", rename.as_str()),
+        ("DELETE", rename.as_str()),
+        ("POST", "/"),
+        ("POST", "/claims"),
+        ("POST", "/speakers"),
+        ("PUT", "/speakers"),
+    ] {
+        let response = raw(at, method, target, &["Content-Length: 0", &origin_line]);
+        assert_eq!(response.status, 405, "{method} {target}");
+    }
+    assert_eq!(state(), before);
+
+    // A name that is markup is a valid name: saved, then shown as text.
+    let markup = "<script>alert(1)</script>";
+    let back = format!("/recording/{sha256}");
+    let body = format!("back={}&name={}", form_encode(&back), form_encode(markup));
+    let saved = post_form(at, &rename, Some(&origin), &body);
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        saved.header("location"),
+        Some(format!("{back}#speaker-{id}").as_str())
+    );
+    for target in [back.as_str(), "/speakers", "/?q=country"] {
+        let page = String::from_utf8(raw(at, "GET", target, &[]).body).unwrap();
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{target}: {page}"
+        );
+        assert_eq!(page.matches("<script").count(), 1, "{target}: only app.js");
+    }
+    let transcript = work.run(&["transcript", "jfk", "--format", "json"]).json();
+    assert_eq!(transcript["transcript"]["segments"][0]["speaker"], markup);
+
+    // A page to return to that is not this server's recording page becomes the speakers page.
+    for back in ["http://evil.example/", "//evil.example/", "/claims"] {
+        let body = format!("back={}&name=Ada", form_encode(back));
+        let saved = post_form(at, &rename, Some(&origin), &body);
+        assert_eq!(saved.status, 303, "{back}");
+        assert_eq!(
+            saved.header("location"),
+            Some(format!("/speakers#speaker-{id}").as_str()),
+            "{back}"
+        );
+    }
+    let renamed = raw_with_host(at, &format!("localhost:{port}"), "GET", "/speakers", &[]);
+    assert!(String::from_utf8(renamed.body).unwrap().contains(">Ada<"));
 }

@@ -269,7 +269,7 @@ fn merge_and_split_off_rewrite_transcripts_and_claims() {
 fn an_interrupted_rename_is_finished_by_the_next_command() {
     let work = corpus_copy();
     let id = id_of(&work, "untitled memo.wav", "Legal Counsel");
-    // what a crash right after writing the registry and the pending jobs leaves
+    // what a crash right after saving the renamed registry with its jobs leaves
     let path = work.store().join("speakers.json");
     let mut registry: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let speaker = registry["speakers"]
@@ -279,20 +279,17 @@ fn an_interrupted_rename_is_finished_by_the_next_command() {
         .find(|s| s["id"] == id.as_str())
         .unwrap();
     speaker["name"] = "Counsel".into();
-    let shas: Vec<Value> = speaker["members"]
+    let jobs: Vec<Value> = speaker["members"]
         .as_array()
         .unwrap()
         .iter()
         .map(|m| serde_json::json!({"sha256": m["sha256"], "rewrite": []}))
         .collect();
+    registry["pending"] = jobs.into();
     std::fs::write(&path, serde_json::to_vec(&registry).unwrap()).unwrap();
-    std::fs::write(
-        work.store().join("speakers.pending"),
-        serde_json::to_vec(&shas).unwrap(),
-    )
-    .unwrap();
     work.run(&["speakers", "list"]).ok();
-    assert!(!work.store().join("speakers.pending").exists());
+    let after: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(after.get("pending").is_none(), "{after}");
     let memo = words(&transcript(&work, "untitled memo.wav"));
     assert!(memo.iter().all(|(_, _, label, _)| label == "Counsel"));
 }
@@ -358,4 +355,27 @@ fn channels_carry_their_own_speakers() {
     // one voice per channel: the loudest channel is sure of (nearly) every word
     let sure = all.iter().filter(|w| w.3 >= 0.9).count();
     assert!(sure as f64 >= 0.9 * all.len() as f64, "{all:?}");
+}
+
+#[test]
+fn one_real_voice_is_one_speaker() {
+    let work = Workdir::new();
+    let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+    let out = work.run(&["ingest", jfk.to_str().unwrap()]).ok();
+    assert!(out.contains("1 speakers"), "{out}");
+    let all = words(&transcript(&work, "jfk.wav"));
+    assert!(all.len() > 15);
+    assert!(all.iter().all(|w| w.1 == "S1" && w.2 == "S1"), "{all:?}");
+    // a count given on the command line is obeyed
+    let again = work.copy(&repo().join("tests/data/jfk.wav"), "jfk two.wav");
+    std::fs::write(&again, {
+        let mut bytes = std::fs::read(&again).unwrap();
+        bytes.push(0); // other bytes, so not the stored recording
+        bytes
+    })
+    .unwrap();
+    let out = work
+        .run(&["ingest", "--speakers", "2", again.to_str().unwrap()])
+        .ok();
+    assert!(out.contains("2 speakers"), "{out}");
 }
