@@ -28,6 +28,7 @@ model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/resemblyzer-0.1.4-pretrained.p
 demo: model
 	$(VERBATIM) --store $(DEMO_STORE) ingest corpus/
 	$(VERBATIM) --store $(DEMO_STORE) list
+	$(VERBATIM) --store $(DEMO_STORE) speakers list
 	$(VERBATIM) --store $(DEMO_STORE) transcript "2021-09-14 security standup" --format srt | head -20
 	$(VERBATIM) --store $(DEMO_STORE) search '"see everything" OR "master admin"' --sort date
 	$(VERBATIM) --store $(DEMO_STORE) claims --kind access

@@ -5,6 +5,10 @@
 //! same 16 kHz audio with the same model and threads; the ratio of the two is the pipeline's
 //! overhead (goal: at most 1.10).
 //!
+//! Speakers (`verbatim-bench speakers`): per corpus recording, diarization time beside bare
+//! transcription time, and word attribution accuracy against the truth; the corpus ingest with
+//! and without speakers.
+//!
 //! Each measured run is a child process, so its peak RSS is its own.
 
 use std::path::{Path, PathBuf};
@@ -279,6 +283,14 @@ fn speakers_bench() -> anyhow::Result<()> {
         .iter()
         .map(|r| root.join("corpus").join(r["file"].as_str().unwrap()))
         .collect();
+    let (plain_wall, _) = measure(ingest_command(
+        &verbatim,
+        &root,
+        &out.join("no-speakers-store"),
+        threads,
+        &["--no-speakers"],
+        &files,
+    ))?;
     let (ingest_wall, _) = measure(ingest_command(
         &verbatim,
         &root,
@@ -288,8 +300,14 @@ fn speakers_bench() -> anyhow::Result<()> {
         &files,
     ))?;
     println!(
-        "speakers benchmark: Resemblyzer GE2E in Rust, one thread; transcription: bare \
-         whisper-rs tiny.en, {threads} threads (corpus ingest with speakers: {ingest_wall:.1} s)"
+        "speakers benchmark: Resemblyzer GE2E in Rust on {threads} threads; transcription: bare \
+         whisper-rs tiny.en, {threads} threads"
+    );
+    println!(
+        "corpus ingest: {plain_wall:.1} s with --no-speakers, {ingest_wall:.1} s with speakers \
+         (+{:.1} s, {:.0}%)",
+        ingest_wall - plain_wall,
+        100.0 * (ingest_wall - plain_wall) / plain_wall
     );
     println!(
         "| recording | audio | speakers found / true | words | attribution accuracy | transcription | diarization | diarization / transcription |"
