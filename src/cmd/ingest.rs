@@ -164,7 +164,10 @@ fn describe(r: &Recording) -> String {
     let speakers = r
         .diarization
         .as_ref()
-        .map_or_else(String::new, |d| format!(", {} speakers", d.speakers));
+        .map_or_else(String::new, |d| match d.speakers {
+            1 => ", 1 speaker".to_string(),
+            n => format!(", {n} speakers"),
+        });
     format!(
         "{}  sha256:{}  {}  {}  {} segments{speakers}{truncated}",
         r.name,

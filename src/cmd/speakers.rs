@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::Context;
 use serde::Serialize;
 use verbatim::ingest::{change_speakers, rename_speaker};
 use verbatim::model::{hms, Transcript};
@@ -19,8 +18,7 @@ pub fn run(
     rules: Option<&Path>,
     command: SpeakersCommand,
 ) -> anyhow::Result<Status> {
-    let store = Store::open(store_dir)
-        .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
+    let store = super::transcript::open_existing(store_dir)?;
     let rules = super::claims::load_rules(store_dir, rules)?;
     verbatim::ingest::sync(&store, &rules)?;
     if let SpeakersCommand::List { format } = command {

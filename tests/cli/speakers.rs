@@ -127,8 +127,8 @@ fn a_name_given_once_reaches_every_recording_the_index_claims_and_later_ingests(
     ] {
         let labels: Vec<String> = words(&transcript(&work, file))
             .into_iter()
-            .filter(|(_, sid, _, _)| *sid == id)
-            .map(|(_, _, label, _)| label)
+            .filter(|w| w.id == id)
+            .map(|w| w.label)
             .collect();
         assert!(!labels.is_empty(), "{file}");
         assert!(labels.iter().all(|l| l == "Security Lead"), "{file}");
@@ -195,11 +195,10 @@ fn a_name_given_once_reaches_every_recording_the_index_claims_and_later_ingests(
     let truth = truth();
     let lines = truth["recordings"][0]["lines"].as_array().unwrap();
     let mut right = 0;
-    for (mid, sid, label, _) in &clip_words {
-        let expected = truth_speaker(lines, *mid);
-        match expected {
-            Some("Security Lead") => right += usize::from(label == "Security Lead"),
-            Some("Engineering Manager") => right += usize::from(*sid == manager),
+    for word in &clip_words {
+        match truth_speaker(lines, word) {
+            Some("Security Lead") => right += usize::from(word.label == "Security Lead"),
+            Some("Engineering Manager") => right += usize::from(word.id == manager),
             _ => {}
         }
     }
@@ -227,7 +226,7 @@ fn merge_and_split_off_rewrite_transcripts_and_claims() {
         before.as_array().unwrap().len() - 1
     );
     let board = words(&transcript(&work, "board call.ogg"));
-    assert!(board.iter().all(|(_, sid, _, _)| *sid == lead));
+    assert!(board.iter().all(|w| w.id == lead));
     // the merged id still names the speaker
     let renamed = work.run(&["speakers", "rename", &owner, "Both"]).ok();
     assert!(renamed.contains(&format!("renamed {lead}")), "{renamed}");
@@ -243,7 +242,7 @@ fn merge_and_split_off_rewrite_transcripts_and_claims() {
         .trim_end_matches(';')
         .to_string();
     let board = words(&transcript(&work, "board call.ogg"));
-    assert!(board.iter().all(|(_, sid, _, _)| *sid == new_id), "{out}");
+    assert!(board.iter().all(|w| w.id == new_id), "{out}");
     let claims = work
         .run(&["claims", "--recording", "board call", "--format", "json"])
         .json();
@@ -291,7 +290,7 @@ fn an_interrupted_rename_is_finished_by_the_next_command() {
     let after: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert!(after.get("pending").is_none(), "{after}");
     let memo = words(&transcript(&work, "untitled memo.wav"));
-    assert!(memo.iter().all(|(_, _, label, _)| label == "Counsel"));
+    assert!(memo.iter().all(|w| w.label == "Counsel"));
 }
 
 /// Writes a 16 kHz stereo WAV whose left channel is `left` and right channel `right` (16-bit
@@ -346,14 +345,14 @@ fn channels_carry_their_own_speakers() {
         .unwrap();
     assert!(method.contains("per channel"), "{method}");
     let all = words(&transcript(&work, "two channels.wav"));
-    let left: Vec<_> = all.iter().filter(|w| w.0 < left_end_ms).collect();
-    let right: Vec<_> = all.iter().filter(|w| w.0 > right_start_ms).collect();
+    let left: Vec<_> = all.iter().filter(|w| w.mid_ms < left_end_ms).collect();
+    let right: Vec<_> = all.iter().filter(|w| w.mid_ms > right_start_ms).collect();
     assert!(left.len() > 20 && right.len() > 10, "{out}");
-    assert!(left.iter().all(|w| w.1 == left[0].1));
-    assert!(right.iter().all(|w| w.1 == right[0].1));
-    assert_ne!(left[0].1, right[0].1);
+    assert!(left.iter().all(|w| w.id == left[0].id));
+    assert!(right.iter().all(|w| w.id == right[0].id));
+    assert_ne!(left[0].id, right[0].id);
     // one voice per channel: the loudest channel is sure of (nearly) every word
-    let sure = all.iter().filter(|w| w.3 >= 0.9).count();
+    let sure = all.iter().filter(|w| w.confidence >= 0.9).count();
     assert!(sure as f64 >= 0.9 * all.len() as f64, "{all:?}");
 }
 
@@ -362,10 +361,13 @@ fn one_real_voice_is_one_speaker() {
     let work = Workdir::new();
     let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
     let out = work.run(&["ingest", jfk.to_str().unwrap()]).ok();
-    assert!(out.contains("1 speakers"), "{out}");
+    assert!(out.contains(", 1 speaker\n"), "{out}");
     let all = words(&transcript(&work, "jfk.wav"));
     assert!(all.len() > 15);
-    assert!(all.iter().all(|w| w.1 == "S1" && w.2 == "S1"), "{all:?}");
+    assert!(
+        all.iter().all(|w| w.id == "S1" && w.label == "S1"),
+        "{all:?}"
+    );
     // a count given on the command line is obeyed
     let again = work.copy(&repo().join("tests/data/jfk.wav"), "jfk two.wav");
     std::fs::write(&again, {
@@ -378,4 +380,22 @@ fn one_real_voice_is_one_speaker() {
         .run(&["ingest", "--speakers", "2", again.to_str().unwrap()])
         .ok();
     assert!(out.contains("2 speakers"), "{out}");
+}
+
+#[test]
+fn speaker_commands_on_a_missing_store_say_so_and_create_nothing() {
+    let work = Workdir::new();
+    for args in [
+        vec!["speakers", "list"],
+        vec!["speakers", "rename", "S1", "Someone"],
+    ] {
+        let run = work.run(&args);
+        assert_eq!(run.code(), 2, "{args:?}");
+        assert!(
+            run.stderr().contains("no evidence store"),
+            "{}",
+            run.stderr()
+        );
+    }
+    assert!(!work.store().exists());
 }

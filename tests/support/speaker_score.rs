@@ -1,5 +1,5 @@
-//! Scoring speaker attribution against the corpus truth: each word (by its midpoint) against
-//! the truth line around it, after mapping every found speaker to the truth speaker it most
+//! Scoring speaker attribution against the corpus truth: each word against the truth line that
+//! says it around its midpoint, after mapping every found speaker to the truth speaker it most
 //! often coincides with. Shared by the integration tests and the bench binary (`#[path]`).
 
 #![allow(dead_code)]
@@ -8,31 +8,73 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-/// (word midpoint, speaker id, speaker label, confidence) of every word.
-pub fn words(transcript: &Value) -> Vec<(u64, String, String, f64)> {
+/// One transcribed word with its attribution.
+#[derive(Debug, Clone)]
+pub struct SpokenWord {
+    /// The word's midpoint.
+    pub mid_ms: u64,
+    /// Its segment's store-wide speaker id ("" when none).
+    pub id: String,
+    /// Its segment's speaker label ("" when none).
+    pub label: String,
+    pub confidence: f64,
+    pub text: String,
+}
+
+/// Every word of a transcript (`transcript --format json`), in order.
+pub fn words(transcript: &Value) -> Vec<SpokenWord> {
     let mut out = Vec::new();
     for segment in transcript["transcript"]["segments"].as_array().unwrap() {
         for word in segment["words"].as_array().unwrap() {
             let mid = (word["start_ms"].as_u64().unwrap() + word["end_ms"].as_u64().unwrap()) / 2;
-            out.push((
-                mid,
-                segment["speaker_id"].as_str().unwrap_or("").to_string(),
-                segment["speaker"].as_str().unwrap_or("").to_string(),
-                word["speaker_confidence"].as_f64().unwrap_or(0.0),
-            ));
+            out.push(SpokenWord {
+                mid_ms: mid,
+                id: segment["speaker_id"].as_str().unwrap_or("").to_string(),
+                label: segment["speaker"].as_str().unwrap_or("").to_string(),
+                confidence: word["speaker_confidence"].as_f64().unwrap_or(0.0),
+                text: word["text"].as_str().unwrap().to_string(),
+            });
         }
     }
     out
 }
 
-/// The truth speaker of a moment: the line whose span (widened by 300 ms) holds it.
-pub fn truth_speaker(lines: &[Value], ms: u64) -> Option<&str> {
+fn normalized(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '\'')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn line_has_word(line: &Value, word: &str) -> bool {
+    let word = normalized(word);
+    !word.is_empty()
+        && line["text"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .any(|w| normalized(w) == word)
+}
+
+fn near(line: &Value, ms: u64, slack_ms: u64) -> bool {
+    line["start_ms"].as_u64().unwrap().saturating_sub(slack_ms) <= ms
+        && ms <= line["end_ms"].as_u64().unwrap() + slack_ms
+}
+
+/// The truth speaker of a word: the line within 300 ms of its midpoint that has the word, else
+/// the line within 1 s that has it (word times near a turn are off by a few hundred ms, and a
+/// word belongs to the line that says it), else the line within 300 ms; None between lines.
+pub fn truth_speaker<'a>(lines: &'a [Value], word: &SpokenWord) -> Option<&'a str> {
+    let ms = word.mid_ms;
     lines
         .iter()
-        .find(|l| {
-            l["start_ms"].as_u64().unwrap().saturating_sub(300) <= ms
-                && ms <= l["end_ms"].as_u64().unwrap() + 300
+        .find(|l| near(l, ms, 300) && line_has_word(l, &word.text))
+        .or_else(|| {
+            lines
+                .iter()
+                .find(|l| near(l, ms, 1_000) && line_has_word(l, &word.text))
         })
+        .or_else(|| lines.iter().find(|l| near(l, ms, 300)))
         .map(|l| l["speaker"].as_str().unwrap())
 }
 
@@ -41,10 +83,12 @@ pub fn truth_speaker(lines: &[Value], ms: u64) -> Option<&str> {
 pub fn accuracy(transcript: &Value, lines: &[Value]) -> (f64, usize, HashMap<String, String>) {
     let mut votes: HashMap<(String, String), usize> = HashMap::new();
     let mut pairs = Vec::new();
-    for (mid, id, _, _) in words(transcript) {
-        if let Some(truth) = truth_speaker(lines, mid) {
-            *votes.entry((id.clone(), truth.to_string())).or_default() += 1;
-            pairs.push((id, truth.to_string()));
+    for word in words(transcript) {
+        if let Some(truth) = truth_speaker(lines, &word) {
+            *votes
+                .entry((word.id.clone(), truth.to_string()))
+                .or_default() += 1;
+            pairs.push((word.id, truth.to_string()));
         }
     }
     let mut mapping: HashMap<String, (String, usize)> = HashMap::new();
