@@ -33,6 +33,8 @@ use crate::store::Store;
 const INDEX_DIR: &str = "index";
 const RAW_LOWER: &str = "raw_lower";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// How long a writer waits for another process's writer to finish.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
@@ -201,10 +203,21 @@ impl SearchIndex {
         self.reader.reload().map_err(|e| self.fail(e))
     }
 
+    /// The index's one writer. Another process that holds it (an ingest, an import, a rename)
+    /// is waited for, up to [`WRITER_WAIT`], rather than failing the command.
     fn writer(&self) -> Result<IndexWriter> {
-        self.index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(|e| self.fail(e))
+        let deadline = std::time::Instant::now() + WRITER_WAIT;
+        loop {
+            match self.index.writer_with_num_threads(1, WRITER_MEMORY) {
+                Err(tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                )) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other.map_err(|e| self.fail(e)),
+            }
+        }
     }
 
     /// Deletes the index folder and creates an empty index (for `reindex`, which also mends an
@@ -325,12 +338,14 @@ impl SearchIndex {
         Ok(missing.len())
     }
 
-    /// Runs a query. An empty or malformed query is `Error::Invalid` with the parser's reason.
+    /// Runs a query. An empty, malformed or oversized query is `Error::Invalid` with the
+    /// reason.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<Hit>> {
         let f = self.fields;
         if query.text.trim().is_empty() {
             return Err(Error::Invalid("empty query".into()));
         }
+        check_query_size(&query.text)?;
         let mut parser = QueryParser::for_index(&self.index, vec![f.text, f.exact]);
         parser.set_field_boost(f.exact, 1.5);
         parser.set_field_fuzzy(f.fuzzy1, false, 1, true);
@@ -462,6 +477,40 @@ fn highlighted_ranges(snippet: &tantivy::snippet::Snippet) -> Vec<std::ops::Rang
         .collect()
 }
 
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 4_096;
+/// The deepest nesting of parentheses accepted. tantivy's query parser recurses once per level,
+/// so a query nested thousands deep would overflow the stack and abort the process.
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// Refuses queries too long or too deeply nested to parse safely.
+fn check_query_size(text: &str) -> Result<()> {
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_QUERY_DEPTH {
+        return Err(Error::Invalid(format!(
+            "query nests parentheses {deepest} deep; at most {MAX_QUERY_DEPTH}"
+        )));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(Error::Invalid(format!(
+            "query of {chars} characters; at most {MAX_QUERY_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
 /// Quoted phrases go to the exact field; `word~N` (N = 1 or 2) to the fuzzy fields.
 fn rewrite_query(text: &str) -> Result<String> {
     static PARTS: OnceLock<Regex> = OnceLock::new();
@@ -529,6 +578,20 @@ fn char_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(usize, usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queries_too_deep_or_too_long_to_parse_safely_are_refused() {
+        let nested = |n: usize| format!("{}china{}", "(".repeat(n), ")".repeat(n));
+        assert!(check_query_size(&nested(MAX_QUERY_DEPTH)).is_ok());
+        let deep = check_query_size(&nested(20_000)).unwrap_err().to_string();
+        assert!(deep.contains("20000 deep"), "{deep}");
+        // parentheses inside a phrase are words, not nesting
+        assert!(check_query_size(&format!("\"{}\"", "(".repeat(100))).is_ok());
+        let long = check_query_size(&"a ".repeat(3_000))
+            .unwrap_err()
+            .to_string();
+        assert!(long.contains("6000 characters"), "{long}");
+    }
 
     #[test]
     fn phrases_go_to_the_exact_field_and_fuzzy_terms_to_fuzzy_fields() {

@@ -12,8 +12,9 @@
 //! Safety: audio is served only for recordings the manifest names, found by their full
 //! SHA-256; no part of a request ever becomes a file path. Every response carries a
 //! Content-Security-Policy without inline script, and `nosniff`. When bound to a loopback
-//! address, requests whose `Host` is not a loopback name are refused (DNS rebinding: a web
-//! site that points its name at 127.0.0.1 must not read the store). A rename must come from
+//! address, requests whose `Host` is not a loopback name are refused, and off loopback any
+//! `Host` that is a name rather than an IP address (DNS rebinding: a web site that points its
+//! name at this machine must not read the store). A rename must come from
 //! this server's own pages (its `Origin` is `http://` and the `Host` it was sent to), since any
 //! web site may post a form to 127.0.0.1; its body is a small url-encoded form, and the name
 //! is validated by the library.
@@ -83,11 +84,12 @@ pub struct Server {
 
 impl Server {
     /// Binds `addr` (port 0 picks a free port) to serve the store at `store_root` with `rules`
-    /// (the rules in force: their kinds fill the menus, their colours the timeline). Indexes
-    /// any stored recording the index lacks first, as `verbatim search` does.
+    /// (the rules in force: their kinds fill the menus, their colours the timeline). First
+    /// mends what a crash left (`ingest::sync`: unfinished speaker changes, missing claims,
+    /// recordings the index lacks), as the other commands do.
     pub fn bind(addr: SocketAddr, store_root: &FsPath, rules: Rules) -> Result<Server> {
         let store = Store::open(store_root)?;
-        SearchIndex::open(store_root)?.sync(&store)?;
+        crate::ingest::sync(&store, &rules)?;
         let listener = TcpListener::bind(addr).map_err(|source| Error::Listen { addr, source })?;
         let listen = |source| Error::Listen { addr, source };
         listener.set_nonblocking(true).map_err(listen)?;
@@ -149,10 +151,15 @@ fn router(state: Shared) -> Router {
 /// Refuses foreign host names on a loopback server; adds the security headers to every
 /// response.
 async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let mut response = if state.loopback && !loopback_host(request.headers()) {
+    let mut response = if !allowed_host(request.headers(), state.loopback) {
         page(
             StatusCode::FORBIDDEN,
-            pages::error("This server answers only to localhost, 127.0.0.1 and [::1]."),
+            pages::error(if state.loopback {
+                "This server answers only to localhost, 127.0.0.1 and [::1]."
+            } else {
+                "This server answers only to its IP address or localhost, not to a host name \
+                 (a web site can point its own name at this machine)."
+            }),
         )
     } else {
         next.run(request).await
@@ -175,8 +182,11 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
     response
 }
 
-/// True when the request names a loopback host (or, like HTTP/1.0, none).
-fn loopback_host(headers: &HeaderMap) -> bool {
+/// True when the request's `Host` (none, as in HTTP/1.0, passes) is `localhost` or an IP
+/// address: a loopback one on a loopback server. A host name is refused either way, since a
+/// web site can point its own name at this machine (DNS rebinding) and then read the store
+/// from the user's browser; the IP address of a server bound off loopback still works.
+fn allowed_host(headers: &HeaderMap, loopback: bool) -> bool {
     let Some(host) = headers.get(header::HOST) else {
         return true;
     };
@@ -190,7 +200,7 @@ fn loopback_host(headers: &HeaderMap) -> bool {
     name.eq_ignore_ascii_case("localhost")
         || name
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.is_loopback() || !loopback)
 }
 
 /// True when a request comes from this server's own pages: its `Origin` is `http://` and the
@@ -521,9 +531,8 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
     let query = params
         .filter()?
         .search_query(store, &params.q, limit, by_date)?;
-    let index = SearchIndex::open(&state.store_root)?;
-    index.sync(store)?;
-    index.search(&query)
+    // read-only: `bind` indexed what was missing, and ingest indexes what it stores
+    SearchIndex::open(&state.store_root)?.search(&query)
 }
 
 async fn recording(
@@ -807,21 +816,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_loopback_host_names_pass_on_a_loopback_server() {
-        let host = |value: &str| {
+    fn only_loopback_host_names_pass_on_a_loopback_server_and_no_host_names_off_it() {
+        let host = |value: &str, loopback: bool| {
             let mut headers = HeaderMap::new();
             headers.insert(header::HOST, HeaderValue::from_str(value).unwrap());
-            loopback_host(&headers)
+            allowed_host(&headers, loopback)
         };
-        assert!(host("127.0.0.1:7878"));
-        assert!(host("localhost:7878"));
-        assert!(host("LOCALHOST"));
-        assert!(host("[::1]:7878"));
-        assert!(host("127.0.0.2"));
-        assert!(!host("evil.example:7878"));
-        assert!(!host("localhost.evil.example"));
-        assert!(!host("192.168.1.4:7878"));
-        assert!(loopback_host(&HeaderMap::new()));
+        for loopback in [true, false] {
+            assert!(host("127.0.0.1:7878", loopback));
+            assert!(host("localhost:7878", loopback));
+            assert!(host("LOCALHOST", loopback));
+            assert!(host("[::1]:7878", loopback));
+            assert!(host("127.0.0.2", loopback));
+            assert!(!host("evil.example:7878", loopback));
+            assert!(!host("localhost.evil.example", loopback));
+            assert!(allowed_host(&HeaderMap::new(), loopback));
+        }
+        assert!(!host("192.168.1.4:7878", true));
+        assert!(host("192.168.1.4:7878", false));
+        assert!(host("[fe80::1]:7878", false));
+        assert!(!host("laptop.local:7878", false));
     }
 
     #[test]

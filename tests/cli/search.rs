@@ -264,11 +264,14 @@ fn no_match_is_exit_1_and_bad_queries_are_exit_2() {
     let work = corpus_text_store();
     let none = work.run(&["search", "zzyzx"]);
     assert_eq!((none.code(), none.stdout()), (1, String::new()));
+    // nested deep enough to overflow tantivy's recursive parser if it were parsed
+    let deep = format!("{}beijing{}", "(".repeat(20_000), ")".repeat(20_000));
     for (query, message) in [
         (r#""unbalanced"#, "unbalanced quote"),
         ("nofield:x", "Field does not exist"),
         ("", "empty query"),
         ("access~7", "fuzzy distance must be 1 or 2"),
+        (deep.as_str(), "nests parentheses 20000 deep"),
     ] {
         let run = work.run(&["search", query]);
         assert_eq!(run.code(), 2, "{query}");

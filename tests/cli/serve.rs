@@ -879,6 +879,15 @@ fn serve_prints_its_url_warns_off_loopback_and_refuses_bad_addresses() {
     assert_ne!(port, "0");
     let page = raw(&format!("127.0.0.1:{port}"), "GET", "/", &[]);
     assert_eq!(page.status, 200);
+    // off loopback too, a host name is refused (a rebinding web site's name)
+    let rebound = raw_with_host(
+        &format!("127.0.0.1:{port}"),
+        &format!("evil.example:{port}"),
+        "GET",
+        "/",
+        &[],
+    );
+    assert_eq!(rebound.status, 403);
     let stderr = open.stop();
     assert!(stderr.contains("WARNING"), "{stderr}");
     assert!(stderr.contains("not a loopback address"), "{stderr}");

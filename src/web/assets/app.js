@@ -70,7 +70,7 @@
     });
 
     var start = new URLSearchParams(location.search).get('t');
-    if (start !== null && /^\d+$/.test(start)) {
+    if (start !== null && /^\d{1,12}$/.test(start)) {
       playFrom(Number(start));
     }
   }
