@@ -246,12 +246,27 @@ impl<'a> Ingester<'a> {
         let settings = model.settings(&self.config.options, &resampler_name(&decoded), &vad);
         let model_info = model.info().clone();
         let mut segments = transcription.segments;
-        let diarization = match self.attribute_speakers(&sha256, &decoded, speech, &mut segments) {
-            Ok(info) => info,
+        let diarized = match self.diarize(&decoded, speech, &segments) {
+            Ok(diarized) => diarized,
             Err(e @ (Error::Model { .. } | Error::CorruptStore { .. } | Error::Io { .. })) => {
                 return Err(e)
             }
             Err(e) => return Ok(Err(e)),
+        };
+        // From giving the speakers store-wide ids until the recording is stored, the registry
+        // is locked: a rename meanwhile would miss this recording, and a crash leaves members
+        // that `sync` can tell from an ingest still under way.
+        let _speakers_lock = match &diarized {
+            Some(_) => Some(self.store.lock_named(SPEAKERS_LOCK)?),
+            None => None,
+        };
+        self.store.reload()?;
+        if let Some(existing) = self.store.find_by_sha256(&sha256) {
+            return Ok(Ok(Outcome::AlreadyPresent(Box::new(existing.clone()))));
+        }
+        let diarization = match diarized {
+            Some(diarized) => Some(self.name_speakers(&sha256, diarized, &mut segments)?),
+            None => None,
         };
         let recording = Recording {
             name: path.file_name().map_or_else(
@@ -283,16 +298,23 @@ impl<'a> Ingester<'a> {
     }
 }
 
+/// A recording's speakers as diarization found them, before they have store-wide ids.
+struct Diarized {
+    /// The segments, split where the speaker changes, with each one's local speaker.
+    segments: Vec<(Segment, Option<usize>)>,
+    speakers: Vec<speakers::diarize::LocalSpeaker>,
+    info: DiarizationInfo,
+}
+
 impl Ingester<'_> {
-    /// Diarizes (or splits by channel), gives each word its speaker, splits segments at
-    /// changes, and gives the speakers store-wide ids and labels from the registry.
-    fn attribute_speakers(
+    /// Diarizes (or splits by channel), gives each word its speaker and splits segments at
+    /// changes. None when speakers are off.
+    fn diarize(
         &mut self,
-        sha256: &str,
         decoded: &DecodedAudio,
         speech: Option<Vec<Span>>,
-        segments: &mut Vec<Segment>,
-    ) -> Result<Option<DiarizationInfo>> {
+        segments: &[Segment],
+    ) -> Result<Option<Diarized>> {
         let (model_path, config, per_channel) = match &self.config.speakers {
             SpeakerMode::Off => return Ok(None),
             SpeakerMode::Voice { model_path, config } => (model_path, config, false),
@@ -318,13 +340,32 @@ impl Ingester<'_> {
                 config.describe(),
             )
         };
-        let attributed = diarize::attribute(segments, &diarization);
-        let store_root = self.store.root().to_path_buf();
-        let _lock = self.store.lock_named(SPEAKERS_LOCK)?;
-        let mut registry = Registry::load(&store_root)?;
-        let ids = registry.assign(sha256, &diarization.speakers, MATCH_THRESHOLD);
-        registry.save(&store_root)?;
-        *segments = attributed
+        Ok(Some(Diarized {
+            segments: diarize::attribute(segments, &diarization),
+            info: DiarizationInfo {
+                model: speakers::encoder::MODEL_NAME.into(),
+                model_sha256: encoder.sha256().into(),
+                method,
+                speakers: diarization.speakers.len(),
+            },
+            speakers: diarization.speakers,
+        }))
+    }
+
+    /// Gives a recording's speakers store-wide ids and labels from the registry (matching
+    /// known voices) and saves it. Call with the speakers lock held.
+    fn name_speakers(
+        &self,
+        sha256: &str,
+        diarized: Diarized,
+        segments: &mut Vec<Segment>,
+    ) -> Result<DiarizationInfo> {
+        let store_root = self.store.root();
+        let mut registry = Registry::load(store_root)?;
+        let ids = registry.assign(sha256, &diarized.speakers, MATCH_THRESHOLD);
+        registry.save(store_root)?;
+        *segments = diarized
+            .segments
             .into_iter()
             .map(|(mut segment, local)| {
                 if let Some(local) = local {
@@ -334,12 +375,7 @@ impl Ingester<'_> {
                 segment
             })
             .collect();
-        Ok(Some(DiarizationInfo {
-            model: speakers::encoder::MODEL_NAME.into(),
-            model_sha256: encoder.sha256().into(),
-            method,
-            speakers: diarization.speakers.len(),
-        }))
+        Ok(diarized.info)
     }
 }
 
@@ -354,6 +390,9 @@ pub fn apply_speaker_jobs(store: &Store, rules: &Rules, registry: &mut Registry)
     if registry.pending.is_empty() {
         return Ok(0);
     }
+    // the manifest as it is now, under the lock: another process may have stored recordings
+    // since `store` was opened
+    let store = &Store::open(store.root())?;
     let mut updated = Vec::new();
     for job in &registry.pending {
         let Some(recording) = store.find_by_sha256(&job.sha256) else {
@@ -477,13 +516,30 @@ pub enum Prepared {
     Present(Box<Recording>),
 }
 
-/// Mends what a crash left half done: extracts the claims of stored recordings that have none
-/// (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
+/// Mends what a crash left half done: finishes pending speaker changes and forgets registry
+/// members of recordings that were never stored, extracts the claims of stored recordings that
+/// have none (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
 /// recordings indexed).
 pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
-    if !Registry::load(store.root())?.pending.is_empty() {
+    let registry = Registry::load(store.root())?;
+    let unfinished = |registry: &Registry| {
+        !registry.pending.is_empty()
+            || registry
+                .speakers
+                .iter()
+                .flat_map(|s| &s.members)
+                .any(|m| store.find_by_sha256(&m.sha256).is_none())
+    };
+    if unfinished(&registry) {
         let _lock = store.lock_named(SPEAKERS_LOCK)?;
-        apply_speaker_jobs(store, rules, &mut Registry::load(store.root())?)?;
+        // under the lock no ingest is between naming its speakers and storing its recording,
+        // so members of recordings the store lacks are a crash's leftovers
+        let fresh = Store::open(store.root())?;
+        let mut registry = Registry::load(store.root())?;
+        if registry.forget_absent(|sha256| fresh.find_by_sha256(sha256).is_some()) {
+            registry.save(store.root())?;
+        }
+        apply_speaker_jobs(&fresh, rules, &mut registry)?;
     }
     let mut extracted = 0;
     for recording in store.recordings() {

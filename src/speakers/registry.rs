@@ -117,16 +117,60 @@ impl Registry {
     pub fn load(store_root: &Path) -> Result<Registry> {
         let path = store_root.join(REGISTRY_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
-                path,
-                reason: e.to_string(),
-            }),
+            Ok(bytes) => {
+                let mut registry: Registry =
+                    serde_json::from_slice(&bytes).map_err(|e| Error::CorruptStore {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
+                registry
+                    .check()
+                    .map_err(|reason| Error::CorruptStore { path, reason })?;
+                Ok(registry)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry {
                 next_id: 1,
                 ..Registry::default()
             }),
             Err(e) => Err(Error::io(path, e)),
         }
+    }
+
+    /// Refuses what would fuse two identities (an id twice, a merged id still live) and raises
+    /// `next_id` above every id in use, so a new speaker never takes an old id.
+    fn check(&mut self) -> std::result::Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for speaker in &self.speakers {
+            if !seen.insert(speaker.id.as_str()) {
+                return Err(format!("speaker id {} appears twice", speaker.id));
+            }
+        }
+        if let Some(id) = self.merged.keys().find(|id| seen.contains(id.as_str())) {
+            return Err(format!("{id} is both a speaker and merged into another"));
+        }
+        let highest = seen
+            .iter()
+            .copied()
+            .chain(self.merged.keys().map(String::as_str))
+            .filter_map(|id| id.strip_prefix('S')?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        self.next_id = self.next_id.max(highest.saturating_add(1));
+        Ok(())
+    }
+
+    /// Forgets the members of recordings that `stored` says are not in the store (an ingest
+    /// that saved the registry and then crashed before storing its recording), and the unnamed
+    /// speakers left without members. Returns true if anything changed.
+    pub fn forget_absent(&mut self, stored: impl Fn(&str) -> bool) -> bool {
+        let before = self.clone();
+        for speaker in &mut self.speakers {
+            speaker.members.retain(|m| stored(&m.sha256));
+        }
+        self.speakers
+            .retain(|s| !s.members.is_empty() || s.name.is_some());
+        self.pending.retain(|job| stored(&job.sha256));
+        *self != before
     }
 
     /// Writes the registry atomically.
@@ -162,6 +206,11 @@ impl Registry {
         self.speakers
             .iter()
             .find(|s| s.name.as_deref() == Some(query))
+            .or_else(|| {
+                self.speakers
+                    .iter()
+                    .find(|s| s.name.as_deref().is_some_and(|name| same_name(name, query)))
+            })
             .ok_or_else(|| {
                 Error::Invalid(format!(
                     "no speaker {query:?}; `verbatim speakers list` shows ids and names"
@@ -247,16 +296,16 @@ impl Registry {
             .collect()
     }
 
-    /// Names a speaker. The name must be 1 to 80 characters without control characters, must
-    /// not look like an id (`S12`) and must not be another speaker's name.
+    /// Names a speaker. The name must be 1 to 80 characters without control or invisible
+    /// characters, must not look like an id (`S12`) and must not be another speaker's name (in
+    /// any case).
     pub fn rename(&mut self, query: &str, name: &str) -> Result<Vec<Job>> {
         let index = self.index_of(query)?;
         let name = validate_name(name)?;
-        if let Some(other) = self
-            .speakers
-            .iter()
-            .find(|s| s.name.as_deref() == Some(name.as_str()) && s.id != self.speakers[index].id)
-        {
+        if let Some(other) = self.speakers.iter().find(|s| {
+            s.name.as_deref().is_some_and(|n| same_name(n, &name))
+                && s.id != self.speakers[index].id
+        }) {
             return Err(Error::Invalid(format!(
                 "{} is already named {name:?}; to make them one speaker, use `verbatim speakers \
                  merge {} {}`",
@@ -361,6 +410,8 @@ pub fn validate_name(name: &str) -> Result<String> {
         Some(format!("is longer than {MAX_NAME_CHARS} characters"))
     } else if name.chars().any(char::is_control) {
         Some("contains control characters".into())
+    } else if name.chars().any(is_invisible) {
+        Some("contains invisible or direction-changing characters".into())
     } else if looks_like_id(name) {
         Some("looks like a speaker id (S and a number)".into())
     } else {
@@ -370,6 +421,16 @@ pub fn validate_name(name: &str) -> Result<String> {
         Some(problem) => Err(Error::Invalid(format!("speaker name {name:?} {problem}"))),
         None => Ok(name.to_string()),
     }
+}
+
+/// Names compare without regard to case: "ada" is the name "Ada".
+fn same_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// Zero-width and bidirectional formatting characters, which make a name read as another.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn looks_like_id(text: &str) -> bool {
@@ -442,14 +503,64 @@ mod tests {
     fn names_are_validated() {
         let mut r = registry();
         r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
-        for bad in ["", "  ", "S7", "a\u{7}b", &"x".repeat(81)] {
+        for bad in [
+            "",
+            "  ",
+            "S7",
+            "a\u{7}b",
+            &"x".repeat(81),
+            "Ada\u{202E}kcab",
+            "A\u{200B}da",
+        ] {
             assert!(r.rename("S1", bad).is_err(), "{bad:?}");
         }
         r.rename("S1", "  Ada  ").unwrap();
         assert_eq!(r.label("S1"), "Ada");
         let taken = r.rename("S2", "Ada").unwrap_err().to_string();
         assert!(taken.contains("merge"), "{taken}");
+        let taken = r.rename("S2", "ADA").unwrap_err().to_string();
+        assert!(taken.contains("already named"), "{taken}");
+        assert_eq!(r.find("ada").unwrap().id, "S1");
         assert!(r.find("nobody").is_err());
         assert_eq!(r.rename("S1", "Sam").unwrap()[0].sha256, "aaa");
+        assert_eq!(r.rename("S1", "Zoë Ünal").unwrap()[0].sha256, "aaa");
+    }
+
+    #[test]
+    fn a_registry_file_that_would_fuse_two_speakers_is_refused_and_next_id_kept_ahead() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = registry();
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
+        r.next_id = 1; // as a hand edit might leave it
+        r.save(dir.path()).unwrap();
+        let mut loaded = Registry::load(dir.path()).unwrap();
+        assert_eq!(loaded.next_id, 3);
+        assert_eq!(loaded.assign("bbb", &[local(20, 4000)], 0.85), vec!["S3"]);
+
+        r.speakers[1].id = "S1".into();
+        r.save(dir.path()).unwrap();
+        let error = Registry::load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("S1 appears twice"), "{error}");
+        assert!(error.contains("speakers.json"), "{error}");
+    }
+
+    #[test]
+    fn members_of_recordings_not_in_the_store_are_forgotten() {
+        let mut r = registry();
+        r.assign("aaa", &[local(0, 5000)], 0.85);
+        r.assign("bbb", &[local(0, 4000), local(10, 3000)], 0.85);
+        r.rename("S1", "Ada").unwrap();
+        r.pending = vec![Job {
+            sha256: "bbb".into(),
+            rewrite: Vec::new(),
+        }];
+        assert!(r.forget_absent(|sha256| sha256 == "aaa"));
+        assert_eq!(r.speakers.len(), 1);
+        assert_eq!(r.speakers[0].recordings(), vec!["aaa"]);
+        assert!(r.pending.is_empty());
+        assert!(!r.forget_absent(|sha256| sha256 == "aaa"));
+        // a named speaker keeps its name even with no recording left
+        assert!(r.forget_absent(|_| false));
+        assert_eq!(r.label("S1"), "Ada");
     }
 }

@@ -60,6 +60,13 @@ impl Store {
         })
     }
 
+    /// Reads the manifest again, for what other processes stored since it was opened.
+    pub fn reload(&mut self) -> Result<()> {
+        let _lock = self.lock()?;
+        self.manifest = read_manifest(&self.root)?;
+        Ok(())
+    }
+
     /// The store's folder.
     pub fn root(&self) -> &Path {
         &self.root

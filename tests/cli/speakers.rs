@@ -399,3 +399,29 @@ fn speaker_commands_on_a_missing_store_say_so_and_create_nothing() {
     }
     assert!(!work.store().exists());
 }
+
+#[test]
+fn speakers_of_a_recording_that_was_never_stored_are_forgotten_by_the_next_command() {
+    let work = corpus_copy();
+    // what an ingest that saved the registry and then crashed before storing its recording
+    // leaves: members of a recording the manifest lacks, one of them a speaker of its own
+    let path = work.store().join("speakers.json");
+    let mut registry: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let ghost = "f".repeat(64);
+    let speakers = registry["speakers"].as_array_mut().unwrap();
+    let mut member = speakers[0]["members"][0].clone();
+    member["sha256"] = ghost.clone().into();
+    speakers[0]["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(member.clone());
+    let listed_before = speakers.len();
+    speakers.push(serde_json::json!({"id": "S999", "members": [member]}));
+    std::fs::write(&path, serde_json::to_vec(&registry).unwrap()).unwrap();
+
+    let listed = work.run(&["speakers", "list", "--format", "json"]).json();
+    assert_eq!(listed.as_array().unwrap().len(), listed_before, "{listed}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains(&ghost));
+    assert!(!text.contains("S999"));
+}
