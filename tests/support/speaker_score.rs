@@ -56,25 +56,25 @@ fn line_has_word(line: &Value, word: &str) -> bool {
             .any(|w| normalized(w) == word)
 }
 
-fn near(line: &Value, ms: u64, slack_ms: u64) -> bool {
-    line["start_ms"].as_u64().unwrap().saturating_sub(slack_ms) <= ms
-        && ms <= line["end_ms"].as_u64().unwrap() + slack_ms
+/// How far `ms` is from a line's span (0 inside it).
+fn distance(line: &Value, ms: u64) -> u64 {
+    let (start, end) = (
+        line["start_ms"].as_u64().unwrap(),
+        line["end_ms"].as_u64().unwrap(),
+    );
+    start.saturating_sub(ms).max(ms.saturating_sub(end))
 }
 
-/// The truth speaker of a word: the line within 300 ms of its midpoint that has the word, else
-/// the line within 1 s that has it (word times near a turn are off by a few hundred ms, and a
-/// word belongs to the line that says it), else the line within 300 ms; None between lines.
+/// The truth speaker of a word: of the lines within 1 s of its midpoint that have the word,
+/// the nearest (word times near a turn are off by a few hundred ms, and a word belongs to the
+/// line that says it), else the line within 300 ms; None between lines.
 pub fn truth_speaker<'a>(lines: &'a [Value], word: &SpokenWord) -> Option<&'a str> {
     let ms = word.mid_ms;
     lines
         .iter()
-        .find(|l| near(l, ms, 300) && line_has_word(l, &word.text))
-        .or_else(|| {
-            lines
-                .iter()
-                .find(|l| near(l, ms, 1_000) && line_has_word(l, &word.text))
-        })
-        .or_else(|| lines.iter().find(|l| near(l, ms, 300)))
+        .filter(|l| distance(l, ms) <= 1_000 && line_has_word(l, &word.text))
+        .min_by_key(|l| distance(l, ms))
+        .or_else(|| lines.iter().find(|l| distance(l, ms) <= 300))
         .map(|l| l["speaker"].as_str().unwrap())
 }
 
