@@ -909,27 +909,9 @@ mod tests {
             vec![Some((1, 0.8)); 250],
         ]
         .concat();
-        let diarization = Diarization::from_labels(
+        let segment = segment(
+            0,
             vec![
-                LocalSpeaker {
-                    centroid: unit(&[(0, 1.0)]),
-                    speech_ms: 2000,
-                },
-                LocalSpeaker {
-                    centroid: unit(&[(1, 1.0)]),
-                    speech_ms: 2500,
-                },
-            ],
-            frames,
-        );
-        let segment = Segment {
-            index: 0,
-            start_ms: 500,
-            end_ms: 4000,
-            text: "Is it stored? Yes, in Virginia.".into(),
-            speaker: None,
-            speaker_id: None,
-            words: vec![
                 word("Is", 500, 700),
                 word("it", 700, 900),
                 word("stored?", 900, 1900),
@@ -937,10 +919,8 @@ mod tests {
                 word("in", 3000, 3200),
                 word("Virginia.", 3200, 4000),
             ],
-            no_speech_probability: None,
-            flags: Vec::new(),
-        };
-        let out = attribute(&[segment], &diarization);
+        );
+        let out = attribute(&[segment], &two_speakers(frames));
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].0.text, "Is it stored?");
         assert_eq!((out[0].0.start_ms, out[0].0.end_ms), (500, 1900));
@@ -951,22 +931,23 @@ mod tests {
         assert_eq!(out[0].0.words[0].speaker_confidence, Some(1.0));
     }
 
+    /// Speakers 0 and 1 with these 10 ms frames.
+    fn two_speakers(frames: Vec<Option<(usize, f32)>>) -> Diarization {
+        let speech_ms = |who: usize| {
+            FRAME_MS * frames.iter().flatten().filter(|(s, _)| *s == who).count() as u64
+        };
+        let speakers = (0..2)
+            .map(|who| LocalSpeaker {
+                centroid: unit(&[(who, 1.0)]),
+                speech_ms: speech_ms(who),
+            })
+            .collect();
+        Diarization::from_labels(speakers, frames)
+    }
+
     /// Speaker 0 until 2 s, speaker 1 from 2 s to 5 s, both at full confidence.
     fn two_turns() -> Diarization {
-        let frames = [vec![Some((0, 1.0)); 200], vec![Some((1, 1.0)); 300]].concat();
-        Diarization::from_labels(
-            vec![
-                LocalSpeaker {
-                    centroid: unit(&[(0, 1.0)]),
-                    speech_ms: 2000,
-                },
-                LocalSpeaker {
-                    centroid: unit(&[(1, 1.0)]),
-                    speech_ms: 3000,
-                },
-            ],
-            frames,
-        )
+        two_speakers([vec![Some((0, 1.0)); 200], vec![Some((1, 1.0)); 300]].concat())
     }
 
     fn segment(index: usize, words: Vec<Word>) -> Segment {
