@@ -518,19 +518,17 @@ pub enum Prepared {
 
 /// Mends what a crash left half done: finishes pending speaker changes and forgets registry
 /// members of recordings that were never stored, extracts the claims of stored recordings that
-/// have none (with `rules`), then indexes recordings the index lacks. Returns (claims files written,
-/// recordings indexed).
+/// have none (with `rules`), then indexes recordings the index lacks. Returns (claims files
+/// written, recordings indexed).
 pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
     let registry = Registry::load(store.root())?;
-    let unfinished = |registry: &Registry| {
-        !registry.pending.is_empty()
-            || registry
-                .speakers
-                .iter()
-                .flat_map(|s| &s.members)
-                .any(|m| store.find_by_sha256(&m.sha256).is_none())
-    };
-    if unfinished(&registry) {
+    let unfinished = !registry.pending.is_empty()
+        || registry
+            .speakers
+            .iter()
+            .flat_map(|s| &s.members)
+            .any(|m| store.find_by_sha256(&m.sha256).is_none());
+    if unfinished {
         let _lock = store.lock_named(SPEAKERS_LOCK)?;
         // under the lock no ingest is between naming its speakers and storing its recording,
         // so members of recordings the store lacks are a crash's leftovers
