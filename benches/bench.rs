@@ -175,7 +175,7 @@ fn claims_bench(store_dir: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut claims = 0;
     for (recording, transcript) in &transcripts {
-        claims += verbatim::claims::extract(&rules, recording, transcript)
+        claims += verbatim::claims::extract(&rules, recording, transcript)?
             .claims
             .len();
     }

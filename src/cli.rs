@@ -18,13 +18,18 @@ pub struct Cli {
     )]
     pub store: PathBuf,
 
-    /// Where Whisper models live.
+    /// Where models live (Whisper, the voice encoder, the sentence model).
     #[arg(long, global = true, env = "VERBATIM_MODELS", default_value = "models")]
     pub models_dir: PathBuf,
 
     /// Claim rules (TOML) to use instead of the store's `rules.toml` or the built-in rules.
     #[arg(long, global = true, env = "VERBATIM_RULES")]
     pub rules: Option<PathBuf>,
+
+    /// Labelled example sentences (TOML) that teach the claim classifier, instead of the
+    /// store's `examples.toml` or the built-in examples.
+    #[arg(long, global = true, env = "VERBATIM_EXAMPLES")]
+    pub examples: Option<PathBuf>,
 
     /// What to do.
     #[command(subcommand)]
@@ -160,8 +165,13 @@ pub struct ImportArgs {
 /// `verbatim search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words, "a phrase", "a phrase"~N, word~N (fuzzy), AND/OR/NOT, pre*.
+    /// The query: words, "a phrase", "a phrase"~N, word~N (fuzzy), AND/OR/NOT, pre*; with
+    /// --meaning, a question or description in plain words.
     pub query: String,
+    /// Rank segments by similarity of meaning to the query (the sentence model) instead of
+    /// by the words they share.
+    #[arg(long)]
+    pub meaning: bool,
     /// Which segments.
     #[command(flatten)]
     pub filters: Filters,
@@ -211,6 +221,10 @@ pub struct ClaimsArgs {
     /// Extract every recording's claims again with the rules in force (after editing rules).
     #[arg(long)]
     pub rescan: bool,
+    /// Show claims only the sentence model found (flag `model_only`) when they score at least
+    /// this (0 to 1; default 0.5). Lower finds more leads, higher fewer false ones.
+    #[arg(long)]
+    pub min_score: Option<f32>,
 }
 
 /// `verbatim timeline`.
@@ -222,6 +236,9 @@ pub struct TimelineArgs {
     /// table, csv, json, svg or html.
     #[arg(long, short, default_value = "table")]
     pub format: String,
+    /// Claims only the sentence model found must score at least this (0 to 1; default 0.5).
+    #[arg(long)]
+    pub min_score: Option<f32>,
 }
 
 /// `verbatim rules`.

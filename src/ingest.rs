@@ -14,9 +14,12 @@ use crate::audio::{self, DecodedAudio};
 use crate::claims::{self, ClaimSet, Rules, CLAIMS_DIR};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFormat};
+use crate::meaning::encoder::{TextEncoder, WEIGHTS_SHA256};
+use crate::meaning::vectors::{SegmentVectors, EMBEDDINGS_DIR};
 use crate::model::{
     parse_iso_date, DateSource, DiarizationInfo, Recording, Segment, SourceKind, Span, Transcript,
 };
+use crate::search::meaning::vectors_file;
 use crate::search::SearchIndex;
 use crate::speakers::diarize::{self, DiarizeConfig};
 use crate::speakers::encoder::VoiceEncoder;
@@ -412,7 +415,7 @@ pub fn apply_speaker_jobs(store: &Store, rules: &Rules, registry: &mut Registry)
             segment.speaker = Some(registry.label(id));
         }
         store.replace_transcript(recording, &transcript)?;
-        let claims = claims::extract(rules, recording, &transcript);
+        let claims = claims::extract(rules, recording, &transcript)?;
         store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
         updated.push((recording, transcript, claims));
     }
@@ -489,8 +492,11 @@ pub fn commit_batch(
     let mut new = Vec::new();
     for ((recording, transcript), added) in batch.iter().zip(&added) {
         if *added == Added::New {
-            let claims = claims::extract(rules, recording, transcript);
+            let claims = claims::extract(rules, recording, transcript)?;
             store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            if let Some(model) = &rules.meaning {
+                put_embeddings(store, &*model.encoder()?, recording, transcript)?;
+            }
             new.push((recording, transcript, claims));
         }
     }
@@ -543,13 +549,59 @@ pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
     for recording in store.recordings() {
         if !store.has_derived(CLAIMS_DIR, &recording.sha256) {
             let transcript = store.transcript(recording)?;
-            let claims = claims::extract(rules, recording, &transcript);
+            let claims = claims::extract(rules, recording, &transcript)?;
             store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
             extracted += 1;
         }
     }
+    if let Some(model) = &rules.meaning {
+        sync_embeddings(store, &*model.encoder()?, false)?;
+    }
     let indexed = SearchIndex::open(store.root())?.sync(store)?;
     Ok((extracted, indexed))
+}
+
+/// Embeds a recording's speech segments with the sentence model and stores them, for search
+/// by meaning.
+pub fn put_embeddings(
+    store: &Store,
+    encoder: &TextEncoder,
+    recording: &Recording,
+    transcript: &Transcript,
+) -> Result<()> {
+    let speech: Vec<&crate::model::Segment> = transcript
+        .segments
+        .iter()
+        .filter(|s| s.is_speech())
+        .collect();
+    let texts: Vec<&str> = speech.iter().map(|s| s.text.as_str()).collect();
+    let vectors = encoder.embed(&texts)?;
+    let rows: Vec<(usize, Vec<f32>)> = speech.iter().map(|s| s.index).zip(vectors).collect();
+    let vectors = SegmentVectors::new(WEIGHTS_SHA256, &rows);
+    store.put_derived_bytes(
+        EMBEDDINGS_DIR,
+        &vectors_file(&recording.sha256),
+        &vectors.to_bytes(),
+    )
+}
+
+/// Embeds the recordings whose segment embeddings are missing (a crash, or a store made
+/// before the model was installed), or every recording with `rebuild`. Returns how many.
+pub fn sync_embeddings(store: &Store, encoder: &TextEncoder, rebuild: bool) -> Result<usize> {
+    let mut count = 0;
+    for recording in store.recordings() {
+        let file = vectors_file(&recording.sha256);
+        let current = !rebuild
+            && store
+                .derived_bytes(EMBEDDINGS_DIR, &file)?
+                .and_then(|bytes| SegmentVectors::from_bytes(&bytes).ok())
+                .is_some_and(|v| v.model_sha256 == WEIGHTS_SHA256);
+        if !current {
+            put_embeddings(store, encoder, recording, &store.transcript(recording)?)?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// Extracts every recording's claims again with `rules` and rebuilds the index (whose claim
@@ -558,9 +610,12 @@ pub fn rescan(store: &Store, rules: &Rules) -> Result<usize> {
     let mut count = 0;
     for recording in store.recordings() {
         let transcript = store.transcript(recording)?;
-        let claims = claims::extract(rules, recording, &transcript);
+        let claims = claims::extract(rules, recording, &transcript)?;
         count += claims.claims.len();
         store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+    }
+    if let Some(model) = &rules.meaning {
+        sync_embeddings(store, &*model.encoder()?, true)?;
     }
     SearchIndex::recreate(store.root())?.rebuild(store)?;
     Ok(count)

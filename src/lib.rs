@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod ingest;
+pub mod meaning;
 pub mod model;
 pub mod search;
 pub mod select;

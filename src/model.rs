@@ -268,6 +268,32 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
     Date::parse(text, format).ok()
 }
 
+impl Recording {
+    /// A stand-in recording for sentences that come with no recording (labelled sentences
+    /// scored by [`crate::claims::kinds_of`]): an imported, undated transcript.
+    pub fn labelled_sentences() -> Recording {
+        Recording {
+            name: "labelled sentences".into(),
+            source_path: String::new(),
+            size_bytes: 0,
+            sha256: "0".repeat(64),
+            recording_date: None,
+            date_source: DateSource::Unknown,
+            duration_ms: 0,
+            source: SourceKind::ImportedTranscript {
+                format: "text".into(),
+            },
+            audio: None,
+            model: None,
+            settings: None,
+            verbatim_version: crate::VERSION.into(),
+            ingested_at: time::OffsetDateTime::UNIX_EPOCH,
+            segment_count: 0,
+            diarization: None,
+        }
+    }
+}
+
 /// A recording with fixed provenance, for unit tests.
 #[cfg(test)]
 pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {

@@ -6,11 +6,14 @@
 //! `verify` rather than in a stage.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use time::Date;
 
-use crate::claims::{Claim, ClaimFlag, ClaimSet, Rules, CLAIMS_DIR};
+use crate::claims::{Claim, ClaimFlag, ClaimSet, FoundBy, Rules, CLAIMS_DIR, DEFAULT_MIN_SCORE};
 use crate::error::{Error, Result};
+use crate::meaning::classifier::Examples;
+use crate::meaning::LazyClaimModel;
 use crate::search::SearchQuery;
 use crate::store::Store;
 use crate::verify::{last_statuses, SourceStatus};
@@ -29,6 +32,38 @@ pub fn rules_in_force(store_root: &Path, rules: Option<&Path>) -> Result<Rules> 
     }
 }
 
+/// The file in a store that overrides the built-in claim examples.
+pub const STORE_EXAMPLES: &str = "examples.toml";
+
+/// The claim examples in force: `examples` (a file the user named), else the store's
+/// `examples.toml`, else the built-in examples.
+pub fn examples_in_force(store_root: &Path, examples: Option<&Path>) -> Result<Examples> {
+    let in_store = store_root.join(STORE_EXAMPLES);
+    match examples {
+        Some(path) => Examples::load(path),
+        None if in_store.exists() => Examples::load(&in_store),
+        None => Ok(Examples::builtin()),
+    }
+}
+
+/// The rules in force ([`rules_in_force`]) with, when the sentence model is installed under
+/// `models_dir`, the meaning model beside them, taught with the examples in force
+/// ([`examples_in_force`]). The model is loaded only when a claim is first extracted.
+pub fn claim_rules(
+    store_root: &Path,
+    rules: Option<&Path>,
+    examples: Option<&Path>,
+    models_dir: &Path,
+) -> Result<Rules> {
+    let rules = rules_in_force(store_root, rules)?;
+    let examples = examples_in_force(store_root, examples)?;
+    if !crate::meaning::fetch::present(models_dir) {
+        return Ok(rules);
+    }
+    let dir = crate::meaning::encoder::model_dir(models_dir);
+    rules.with_meaning(Arc::new(LazyClaimModel::new(&dir, examples)))
+}
+
 /// Which claims or segments: every field that is set must match.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
@@ -42,6 +77,9 @@ pub struct Filter {
     pub from: Option<Date>,
     /// Only recordings dated on or before this day (undated recordings are left out).
     pub to: Option<Date>,
+    /// Claims only the model found must score at least this; [`DEFAULT_MIN_SCORE`] when
+    /// unset. Rule claims always pass.
+    pub min_score: Option<f32>,
 }
 
 impl Filter {
@@ -119,12 +157,12 @@ pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection
             Some(set) => set,
             None => {
                 let transcript = store.transcript(recording)?;
-                let set = crate::claims::extract(rules, recording, &transcript);
+                let set = crate::claims::extract(rules, recording, &transcript)?;
                 store.put_derived(CLAIMS_DIR, &recording.sha256, &set)?;
                 set
             }
         };
-        if set.rules_sha256 != rules.sha256 {
+        if set.rules_sha256 != rules.fingerprint {
             stale_recordings += 1;
         }
         let extra = match statuses.get(&recording.sha256) {
@@ -132,8 +170,12 @@ pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection
             Some(SourceStatus::Missing { .. }) => Some(ClaimFlag::SourceMissing),
             _ => None,
         };
+        let min_score = filter.min_score.unwrap_or(DEFAULT_MIN_SCORE);
         for mut claim in set.claims {
             if filter.kind.as_ref().is_some_and(|k| k != &claim.kind) {
+                continue;
+            }
+            if claim.found_by == FoundBy::Model && claim.score.unwrap_or(0.0) < min_score {
                 continue;
             }
             if let Some(speaker) = &filter.speaker {

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::meaning::LazyClaimModel;
 
 /// The rules shipped in the binary (`verbatim rules show --default` prints them).
 pub const DEFAULT_RULES: &str = include_str!("default_rules.toml");
@@ -146,6 +147,11 @@ pub struct Rules {
     pub sha256: String,
     /// Where the rules came from (a path, or "built-in").
     pub origin: String,
+    /// The model that finds claims by meaning beside the rules, when it is installed.
+    pub meaning: Option<Arc<LazyClaimModel>>,
+    /// What made the claims: the rules' SHA-256, or with a model, a SHA-256 over the rules,
+    /// the examples, the model weights and the classifier's version. Claims record it.
+    pub fingerprint: String,
     exclude: Option<RegexSet>,
     set: RegexSet,
     /// For each pattern of `set`, its rule and pattern index.
@@ -236,19 +242,53 @@ impl Rules {
                     .map_err(|e| invalid(format!("settings.exclude: {e}")))?,
             )
         };
+        let sha256: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Ok(Rules {
             settings: file.settings,
             kinds,
             rules,
-            sha256: Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            fingerprint: sha256.clone(),
+            sha256,
             origin: origin.to_string(),
+            meaning: None,
             exclude,
             set,
             owners,
         })
+    }
+
+    /// These rules with a model that finds claims by meaning beside them. Every kind the
+    /// examples teach must be a kind of the rules.
+    pub fn with_meaning(mut self, model: Arc<LazyClaimModel>) -> Result<Rules> {
+        for kind in model.examples.kinds() {
+            if !self.kinds.iter().any(|k| k.name == kind) {
+                let known: Vec<&str> = self.kinds.iter().map(|k| k.name.as_str()).collect();
+                return Err(Error::Invalid(format!(
+                    "examples {}: kind {kind:?} is not a kind of the rules {} ({})",
+                    model.examples.origin,
+                    self.origin,
+                    known.join(", ")
+                )));
+            }
+        }
+        self.fingerprint = Sha256::digest(
+            format!(
+                "{}\n{}\n{}\n{}",
+                self.sha256,
+                model.examples.sha256,
+                crate::meaning::encoder::WEIGHTS_SHA256,
+                crate::meaning::classifier::VERSION
+            )
+            .as_bytes(),
+        )
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+        self.meaning = Some(model);
+        Ok(self)
     }
 
     /// True when the sentence can make no claim (a question, or an exclusion matched).

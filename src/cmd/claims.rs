@@ -1,7 +1,7 @@
 //! `verbatim claims`, `verbatim timeline` and `verbatim rules`: the claims found in the store,
 //! filtered and rendered, and the rules that found them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use verbatim::claims::{Claim, Rules};
@@ -14,15 +14,43 @@ use super::transcript::open_existing;
 use super::{filter, print, Status};
 use crate::cli::{ClaimsArgs, Filters, RulesArgs, TimelineArgs};
 
-/// The rules in force: `--rules FILE`, else the store's `rules.toml`, else the built-in rules.
-pub fn load_rules(store_dir: &Path, rules: Option<&Path>) -> anyhow::Result<Rules> {
-    Ok(select::rules_in_force(store_dir, rules)?)
+/// Where the claim rules, examples and the meaning model come from (global options).
+#[derive(Debug, Clone)]
+pub struct ClaimSources {
+    /// `--rules`.
+    pub rules: Option<PathBuf>,
+    /// `--examples`.
+    pub examples: Option<PathBuf>,
+    /// `--models-dir`.
+    pub models_dir: PathBuf,
 }
 
-pub fn run(store_dir: &Path, rules: Option<&Path>, args: ClaimsArgs) -> anyhow::Result<Status> {
+/// The rules in force (`--rules FILE`, else the store's `rules.toml`, else the built-in
+/// rules), with the meaning model beside them when it is installed.
+pub fn load_rules(store_dir: &Path, sources: &ClaimSources) -> anyhow::Result<Rules> {
+    Ok(select::claim_rules(
+        store_dir,
+        sources.rules.as_deref(),
+        sources.examples.as_deref(),
+        &sources.models_dir,
+    )?)
+}
+
+/// Says on stderr, before claims are extracted, when they will come from the rules alone.
+pub fn note_without_model(rules: &Rules) {
+    if rules.meaning.is_none() {
+        eprintln!(
+            "note: the sentence model is not installed, so claims come from the rules alone; \
+             `verbatim models fetch minilm` adds it (then `verbatim claims --rescan`)"
+        );
+    }
+}
+
+pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
-    let rules = load_rules(store_dir, rules)?;
+    let rules = load_rules(store_dir, sources)?;
     if args.rescan {
+        note_without_model(&rules);
         let count = verbatim::ingest::rescan(&store, &rules)?;
         eprintln!(
             "rescanned {} recordings with rules {} (sha256:{}): {count} claims",
@@ -31,7 +59,7 @@ pub fn run(store_dir: &Path, rules: Option<&Path>, args: ClaimsArgs) -> anyhow::
             &rules.sha256[..12]
         );
     }
-    let claims = selected(&store, &rules, &args.filters)?;
+    let claims = selected(&store, &rules, &args.filters, args.min_score)?;
     let text = match args.format.as_str() {
         "table" => export::table(&claims),
         "csv" => export::csv(&claims)?,
@@ -49,12 +77,12 @@ pub fn run(store_dir: &Path, rules: Option<&Path>, args: ClaimsArgs) -> anyhow::
 
 pub fn timeline(
     store_dir: &Path,
-    rules: Option<&Path>,
+    sources: &ClaimSources,
     args: TimelineArgs,
 ) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
-    let rules = load_rules(store_dir, rules)?;
-    let claims = selected(&store, &rules, &args.filters)?;
+    let rules = load_rules(store_dir, sources)?;
+    let claims = selected(&store, &rules, &args.filters, args.min_score)?;
     let rows = timeline::rows(&claims);
     let text = match args.format.as_str() {
         "table" => timeline::table(&rows),
@@ -72,7 +100,8 @@ pub fn timeline(
     })
 }
 
-pub fn rules(store_dir: &Path, rules: Option<&Path>, args: RulesArgs) -> anyhow::Result<Status> {
+pub fn rules(store_dir: &Path, sources: &ClaimSources, args: RulesArgs) -> anyhow::Result<Status> {
+    let rules = sources.rules.as_deref();
     let text = if args.default {
         verbatim::claims::rules::DEFAULT_RULES.to_string()
     } else {
@@ -99,8 +128,23 @@ pub fn rules(store_dir: &Path, rules: Option<&Path>, args: RulesArgs) -> anyhow:
 
 /// The stored claims that pass the filters (see [`verbatim::select::claims`]); a note on stderr
 /// says when some were found with other rules than those in force.
-fn selected(store: &Store, rules: &Rules, filters: &Filters) -> anyhow::Result<Vec<Claim>> {
-    let selection = select::claims(store, rules, &filter(filters)?)?;
+fn selected(
+    store: &Store,
+    rules: &Rules,
+    filters: &Filters,
+    min_score: Option<f32>,
+) -> anyhow::Result<Vec<Claim>> {
+    if let Some(score) = min_score {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&score),
+            "--min-score {score} is not between 0 and 1"
+        );
+    }
+    let filter = select::Filter {
+        min_score,
+        ..filter(filters)?
+    };
+    let selection = select::claims(store, rules, &filter)?;
     if selection.stale_recordings > 0 {
         eprintln!(
             "note: the claims of {} recordings were found with other rules than those in force ({}); run `verbatim claims --rescan` to apply them",

@@ -17,7 +17,11 @@ use super::ingest::BatchReport;
 use super::Status;
 use crate::cli::ImportArgs;
 
-pub fn run(store_dir: &Path, rules: Option<&Path>, args: ImportArgs) -> anyhow::Result<Status> {
+pub fn run(
+    store_dir: &Path,
+    sources: &super::claims::ClaimSources,
+    args: ImportArgs,
+) -> anyhow::Result<Status> {
     let format: Option<ImportFormat> = match args.format.as_deref() {
         None | Some("auto") => None,
         Some(name) => Some(name.parse().map_err(|e: String| anyhow!(e))?),
@@ -29,7 +33,8 @@ pub fn run(store_dir: &Path, rules: Option<&Path>, args: ImportArgs) -> anyhow::
         .transpose()?;
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
-    let rules = super::claims::load_rules(store_dir, rules)?;
+    let rules = super::claims::load_rules(store_dir, sources)?;
+    super::claims::note_without_model(&rules);
     // A run killed between storing a recording and indexing it left claims or index short.
     verbatim::ingest::sync(&store, &rules)?;
     let mut report = BatchReport::default();

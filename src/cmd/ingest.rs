@@ -19,10 +19,10 @@ use crate::cli::IngestArgs;
 
 pub fn run(
     store_dir: &Path,
-    models_dir: &Path,
-    rules: Option<&Path>,
+    sources: &super::claims::ClaimSources,
     args: IngestArgs,
 ) -> anyhow::Result<Status> {
+    let models_dir = sources.models_dir.as_path();
     let config = IngestConfig {
         model_path: resolve_model(models_dir, &args.model)?,
         options: TranscribeOptions {
@@ -44,7 +44,8 @@ pub fn run(
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
-    let rules = super::claims::load_rules(store_dir, rules)?;
+    let rules = super::claims::load_rules(store_dir, sources)?;
+    super::claims::note_without_model(&rules);
     // A run killed between storing a recording and indexing it left claims or index short.
     verbatim::ingest::sync(&store, &rules)?;
     let mut ingester = Ingester::new(&mut store, config, &rules);

@@ -40,19 +40,22 @@ impl From<Status> for ExitCode {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    let sources = claims::ClaimSources {
+        rules: cli.rules.clone(),
+        examples: cli.examples.clone(),
+        models_dir: cli.models_dir.clone(),
+    };
     match cli.command {
-        Command::Ingest(args) => {
-            ingest::run(&cli.store, &cli.models_dir, cli.rules.as_deref(), args)
-        }
-        Command::Import(args) => import::run(&cli.store, cli.rules.as_deref(), args),
-        Command::Claims(args) => claims::run(&cli.store, cli.rules.as_deref(), args),
-        Command::Timeline(args) => claims::timeline(&cli.store, cli.rules.as_deref(), args),
-        Command::Rules(args) => claims::rules(&cli.store, cli.rules.as_deref(), args),
+        Command::Ingest(args) => ingest::run(&cli.store, &sources, args),
+        Command::Import(args) => import::run(&cli.store, &sources, args),
+        Command::Claims(args) => claims::run(&cli.store, &sources, args),
+        Command::Timeline(args) => claims::timeline(&cli.store, &sources, args),
+        Command::Rules(args) => claims::rules(&cli.store, &sources, args),
         Command::Verify(args) => verify::run(&cli.store, args),
-        Command::Speakers { command } => speakers::run(&cli.store, cli.rules.as_deref(), command),
-        Command::Serve(args) => serve::run(&cli.store, cli.rules.as_deref(), args),
-        Command::Search(args) => search::run(&cli.store, args),
-        Command::Reindex(args) => search::reindex(&cli.store, args),
+        Command::Speakers { command } => speakers::run(&cli.store, &sources, command),
+        Command::Serve(args) => serve::run(&cli.store, &sources, args),
+        Command::Search(args) => search::run(&cli.store, &sources, args),
+        Command::Reindex(args) => search::reindex(&cli.store, &sources, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),
         Command::List(args) => list::run(&cli.store, args),
         Command::Models { command } => models::run(&cli.models_dir, command),
@@ -78,6 +81,7 @@ pub fn filter(filters: &crate::cli::Filters) -> anyhow::Result<verbatim::select:
         recording: filters.recording.clone(),
         from: date_arg(&filters.from, "--from")?,
         to: date_arg(&filters.to, "--to")?,
+        min_score: None,
     })
 }
 

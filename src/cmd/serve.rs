@@ -13,7 +13,11 @@ use super::transcript::open_existing;
 use super::{print, Status};
 use crate::cli::ServeArgs;
 
-pub fn run(store_dir: &Path, rules: Option<&Path>, args: ServeArgs) -> anyhow::Result<Status> {
+pub fn run(
+    store_dir: &Path,
+    sources: &super::claims::ClaimSources,
+    args: ServeArgs,
+) -> anyhow::Result<Status> {
     let addr: SocketAddr = args.addr.parse().with_context(|| {
         format!(
             "--addr {:?} is not an IP address and port (like 127.0.0.1:7878)",
@@ -21,7 +25,7 @@ pub fn run(store_dir: &Path, rules: Option<&Path>, args: ServeArgs) -> anyhow::R
         )
     })?;
     open_existing(store_dir)?;
-    let rules = load_rules(store_dir, rules)?;
+    let rules = load_rules(store_dir, sources)?;
     let server = Server::bind(addr, store_dir, rules)?;
     let bound = server.local_addr();
     if !bound.ip().is_loopback() {

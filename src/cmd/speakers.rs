@@ -15,11 +15,11 @@ use crate::cli::SpeakersCommand;
 
 pub fn run(
     store_dir: &Path,
-    rules: Option<&Path>,
+    sources: &super::claims::ClaimSources,
     command: SpeakersCommand,
 ) -> anyhow::Result<Status> {
     let store = super::transcript::open_existing(store_dir)?;
-    let rules = super::claims::load_rules(store_dir, rules)?;
+    let rules = super::claims::load_rules(store_dir, sources)?;
     verbatim::ingest::sync(&store, &rules)?;
     if let SpeakersCommand::List { format } = command {
         return list(&store, &format);

@@ -796,6 +796,8 @@ mod tests {
             id: id.into(),
             kind: "access".into(),
             rule: "access-modal".into(),
+            found_by: crate::claims::FoundBy::Rule,
+            score: None,
             quote: quote.into(),
             speaker: Some("Engineering Manager".into()),
             recording: "standup.wav".into(),

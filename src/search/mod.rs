@@ -9,6 +9,8 @@
 //! `segment`, `start_ms`, `end_ms`. Flagged segments (gaps, loops, text outside speech) are not
 //! indexed: they are not quotes.
 
+pub mod meaning;
+
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -25,7 +27,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{doc, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use time::Date;
 
-use crate::claims::{ClaimSet, CLAIMS_DIR};
+use crate::claims::{ClaimSet, FoundBy, CLAIMS_DIR, DEFAULT_MIN_SCORE};
 use crate::error::{Error, Result};
 use crate::model::{Recording, Transcript};
 use crate::store::Store;
@@ -140,8 +142,11 @@ pub struct Hit {
     pub text: String,
     /// Matched words as character (not byte) ranges `[start, end)` in `text`.
     pub highlights: Vec<(usize, usize)>,
-    /// Relevance score.
+    /// Relevance score (by meaning: the cosine similarity).
     pub score: f32,
+    /// By meaning: the cosine similarity of the segment to the query (−1 to 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
 }
 
 /// The index inside a store.
@@ -279,7 +284,11 @@ impl SearchIndex {
         writer.delete_term(Term::from_field_text(f.sha256, &recording.sha256));
         let mut kinds: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> =
             Default::default();
-        for claim in claims.map_or(&[][..], |c| &c.claims[..]) {
+        let shown = claims
+            .map_or(&[][..], |c| &c.claims[..])
+            .iter()
+            .filter(|c| c.found_by == FoundBy::Rule || c.score.unwrap_or(0.0) >= DEFAULT_MIN_SCORE);
+        for claim in shown {
             for segment in claim.segments[0]..=claim.segments[1] {
                 kinds.entry(segment).or_default().insert(&claim.kind);
             }
@@ -447,6 +456,7 @@ impl SearchIndex {
                 highlights: char_ranges(&text, &ranges),
                 text,
                 score,
+                similarity: None,
             });
         }
         if query.by_date {
@@ -552,6 +562,11 @@ fn rewrite_query(text: &str) -> Result<String> {
     }
     out.push_str(&text[last..]);
     Ok(out)
+}
+
+/// A recording date as hits show it.
+fn from_days_string(date: Option<Date>) -> Option<String> {
+    date.map(|d| d.to_string())
 }
 
 fn days(date: Date) -> i64 {

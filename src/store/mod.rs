@@ -182,6 +182,28 @@ impl Store {
         write_atomic(&dir.join(format!("{sha256}.json")), &json)
     }
 
+    /// Writes a binary file derived from the recordings (`folder/file`), atomically.
+    pub fn put_derived_bytes(&self, folder: &str, file: &str, bytes: &[u8]) -> Result<()> {
+        let dir = self.root.join(folder);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        write_atomic(&dir.join(file), bytes)
+    }
+
+    /// Reads a binary derived file; `None` when it was never written.
+    pub fn derived_bytes(&self, folder: &str, file: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.derived_path(folder, file);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Where a derived file lives (`<store>/folder/file`).
+    pub fn derived_path(&self, folder: &str, file: &str) -> PathBuf {
+        self.root.join(folder).join(file)
+    }
+
     /// True when a file derived from a recording has been written.
     pub fn has_derived(&self, folder: &str, sha256: &str) -> bool {
         self.root

@@ -266,6 +266,7 @@ impl Params {
             recording: given(&self.recording),
             from: date(&self.from, "from")?,
             to: date(&self.to, "to")?,
+            min_score: None,
         })
     }
 

@@ -9,6 +9,7 @@ mod crash;
 mod import;
 mod ingest;
 mod long;
+mod meaning;
 mod models;
 mod search;
 mod serve;
