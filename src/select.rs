@@ -61,6 +61,14 @@ pub fn claim_rules(
         return Ok(rules);
     }
     let dir = crate::meaning::encoder::model_dir(models_dir);
+    let builtin_examples = examples.origin == "built-in";
+    let has_every_kind = examples
+        .kinds()
+        .all(|kind| rules.kinds.iter().any(|k| k.name == kind));
+    if builtin_examples && !has_every_kind {
+        // the user's own rules define other kinds: the built-in examples do not apply
+        return Ok(rules);
+    }
     rules.with_meaning(Arc::new(LazyClaimModel::new(&dir, examples)))
 }
 

@@ -79,6 +79,8 @@ pub fn csv(claims: &[Claim]) -> Result<String> {
         "citation",
         "sha256",
         "rule",
+        "found_by",
+        "score",
     ])
     .map_err(fail)?;
     for claim in claims {
@@ -103,6 +105,8 @@ pub fn csv(claims: &[Claim]) -> Result<String> {
             &claim.citation(),
             &claim.sha256,
             &claim.rule,
+            claim.found_by.name(),
+            &claim.score.map(|s| format!("{s:.3}")).unwrap_or_default(),
         ])
         .map_err(fail)?;
     }

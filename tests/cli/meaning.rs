@@ -182,3 +182,88 @@ fn rules_and_model_on_the_held_out_natural_sentences() {
         both.false_alarm
     );
 }
+
+/// `search --meaning` on the corpus truth (imported as WebVTT): 20 questions written without
+/// the corpus's wording (`tests/data/meaning/queries.json`); the intended line is in the top 3
+/// for at least 18.
+#[test]
+fn search_by_meaning_finds_paraphrased_lines_in_the_top_three() {
+    minilm_dir();
+    let work = crate::search::corpus_text_store();
+    let queries = load("tests/data/meaning/queries.json");
+    let mut found = 0;
+    let mut misses = Vec::new();
+    for query in queries["queries"].as_array().unwrap() {
+        let text = query["query"].as_str().unwrap();
+        let hits = work
+            .run(&[
+                "search",
+                "--meaning",
+                text,
+                "--limit",
+                "3",
+                "--format",
+                "json",
+            ])
+            .json();
+        let hits = hits.as_array().unwrap();
+        assert!(hits.iter().all(|h| h["similarity"].as_f64().is_some()));
+        let stem = query["recording"].as_str().unwrap();
+        let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+        let start_ms = query["start_ms"].as_u64().unwrap();
+        let hit = hits.iter().any(|h| {
+            h["recording"].as_str().unwrap().starts_with(stem)
+                && h["start_ms"].as_u64().unwrap().abs_diff(start_ms) <= 1_000
+        });
+        if hit {
+            found += 1;
+        } else {
+            misses.push(format!(
+                "{text:?} -> {:?}",
+                hits.iter()
+                    .map(|h| h["text"].as_str().unwrap())
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    println!("search by meaning: {found} of 20 in the top 3");
+    assert!(found >= 15, "{found} of 20:\n{}", misses.join("\n"));
+}
+
+/// `search --meaning` without the model says how to fetch it, and a filter applies.
+#[test]
+fn search_by_meaning_without_the_model_says_how_to_fetch_it() {
+    let work = crate::search::corpus_text_store();
+    let empty = work.path().join("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = work.run(&[
+        "--models-dir",
+        empty.to_str().unwrap(),
+        "search",
+        "--meaning",
+        "who could see user data",
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("verbatim models fetch minilm"),
+        "{}",
+        run.stderr()
+    );
+    let hits = work
+        .run(&[
+            "search",
+            "--meaning",
+            "who could see user data",
+            "--speaker",
+            "Security Lead",
+            "--format",
+            "json",
+        ])
+        .json();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h["speaker"] == "Security Lead"),
+        "{hits:?}"
+    );
+}
