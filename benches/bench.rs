@@ -47,8 +47,12 @@ fn main() {
         ),
         Some("ingest") => run(),
         Some("speakers") => speakers_bench(),
+        Some("meaning") => {
+            meaning_bench(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000))
+        }
         _ => run()
             .and_then(|_| speakers_bench())
+            .and_then(|_| meaning_bench(100_000))
             .and_then(|_| index_bench(1_000_000)),
     };
     if let Err(e) = result {
@@ -183,6 +187,147 @@ fn claims_bench(store_dir: &Path) -> anyhow::Result<()> {
     println!(
         "claim extraction: {segments} segments in {wall:.1} s ({:.0} segments/s, one thread), {claims} claims",
         segments as f64 / wall
+    );
+    Ok(())
+}
+
+/// The sentence model: the classifier's training, the claim pass in sentences a second on the
+/// development sentences (unique texts, a cold encoder), the meaning work on the corpus truth
+/// (claims and segment embeddings) and search by meaning over `segments` imported segments.
+fn meaning_bench(segments: usize) -> anyhow::Result<()> {
+    use verbatim::meaning::{classifier::Examples, encoder, ClaimModel};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let models = root.join("models");
+    anyhow::ensure!(
+        verbatim::meaning::fetch::present(&models),
+        "run `make model` first (the sentence model)"
+    );
+    let dir = encoder::model_dir(&models);
+    let started = Instant::now();
+    let text_encoder = std::sync::Arc::new(encoder::TextEncoder::load(&dir)?);
+    let load = started.elapsed().as_secs_f64();
+    let examples = Examples::builtin();
+    let started = Instant::now();
+    let model = ClaimModel::train(text_encoder, &examples)?;
+    let train = started.elapsed().as_secs_f64();
+    println!();
+    println!(
+        "sentence model: loaded in {load:.2} s; classifier taught by {} example sentences in {train:.1} s",
+        examples.labelled().len()
+    );
+    let mut sentences = Vec::new();
+    for path in [
+        "tests/data/claims/sentences.json",
+        "tests/data/claims/heldout.json",
+    ] {
+        let set: Value = serde_json::from_slice(&std::fs::read(root.join(path))?)?;
+        for s in set["sentences"].as_array().unwrap() {
+            sentences.push(s["text"].as_str().unwrap().to_string());
+        }
+    }
+    let fresh = encoder::TextEncoder::load(&dir)?;
+    let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let started = Instant::now();
+    let embeddings = fresh.embed(&texts)?;
+    let mut flagged = 0;
+    for (embedding, text) in embeddings.iter().zip(&texts) {
+        flagged += usize::from(
+            model
+                .classifier
+                .scores(embedding, text)
+                .iter()
+                .any(|(_, p)| *p >= verbatim::claims::DEFAULT_MIN_SCORE),
+        );
+    }
+    let wall = started.elapsed().as_secs_f64();
+    println!(
+        "claim pass of the model: {} sentences in {wall:.2} s, {:.0} sentences/s ({flagged} scored a kind)",
+        texts.len(),
+        texts.len() as f64 / wall
+    );
+
+    // search by meaning over generated transcripts (corpus truth lines, as in the index bench)
+    let out = root.join("bench-out");
+    let folder = out.join("meaning-corpus");
+    let store = out.join("store-meaning");
+    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(&store);
+    std::fs::create_dir_all(&folder)?;
+    let truth: Value = serde_json::from_slice(&std::fs::read(root.join("corpus/truth.json"))?)?;
+    let mut lines: Vec<String> = truth["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["lines"].as_array().unwrap().iter())
+        .map(|l| l["text"].as_str().unwrap().to_string())
+        .collect();
+    lines.extend(sentences);
+    let per_file = 1_000;
+    let files = segments.div_ceil(per_file);
+    for file in 0..files {
+        let day = time::macros::date!(2021 - 09 - 01) + time::Duration::days((file % 150) as i64);
+        let mut text = String::new();
+        for i in 0..per_file.min(segments - file * per_file) {
+            let seconds = i * 36;
+            text.push_str(&format!(
+                "[{:02}:{:02}:{:02}] Speaker {}: {}\n",
+                seconds / 3600,
+                seconds / 60 % 60,
+                seconds % 60,
+                i % 5,
+                lines[(file * 7919 + i * 104_729) % lines.len()]
+            ));
+        }
+        std::fs::write(folder.join(format!("{day} meeting {file:04}.txt")), text)?;
+    }
+    let mut command = Command::new(root.join("target/release/verbatim"));
+    command
+        .arg("--store")
+        .arg(&store)
+        .arg("--models-dir")
+        .arg(&models)
+        .arg("import")
+        .arg(&folder);
+    let (wall, rss) = measure(command)?;
+    println!(
+        "import with claims and embeddings: {segments} segments ({} distinct texts) in {wall:.1} s, peak RSS {} MiB",
+        lines.len(),
+        rss / 1024
+    );
+    let store = verbatim::store::Store::open(&store)?;
+    let all = verbatim::search::SearchQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let index = verbatim::search::meaning::MeaningIndex::load(&store, &all)?;
+    let load = started.elapsed().as_secs_f64() * 1000.0;
+    let questions = [
+        "who could see American user data",
+        "where are the backups kept",
+        "nobody outside the country can read the records",
+        "the administrator holds the encryption keys",
+    ];
+    let mut times = Vec::new();
+    for round in 0..10 {
+        for question in questions {
+            // a new question each time: the query's own embedding is part of the cost
+            let q = verbatim::search::SearchQuery {
+                text: format!("{question} {round}"),
+                limit: 10,
+                ..Default::default()
+            };
+            let started = Instant::now();
+            index.search(&store, &model.encoder, &q)?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "search by meaning over {} segments: embeddings loaded in {load:.0} ms; query p50 {:.1} ms, p99 {:.1} ms",
+        index.len(),
+        times[times.len() / 2],
+        times[times.len() * 99 / 100]
     );
     Ok(())
 }

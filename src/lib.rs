@@ -26,6 +26,7 @@ pub mod meaning;
 pub mod model;
 pub mod search;
 pub mod select;
+pub mod sentence;
 pub mod speakers;
 pub mod store;
 pub mod transcribe;

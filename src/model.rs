@@ -268,6 +268,18 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
     Date::parse(text, format).ok()
 }
 
+impl crate::sentence::TimedWord for &Word {
+    fn text(&self) -> &str {
+        self.text.trim()
+    }
+    fn start_ms(&self) -> u64 {
+        self.start_ms
+    }
+    fn end_ms(&self) -> u64 {
+        self.end_ms
+    }
+}
+
 impl Recording {
     /// A stand-in recording for sentences that come with no recording (labelled sentences
     /// scored by [`crate::claims::kinds_of`]): an imported, undated transcript.

@@ -3,18 +3,7 @@
 //! never spans a change of speaker, a flagged segment or a long silence.
 
 use crate::model::{Segment, Transcript};
-
-/// Longest silence inside one sentence; a longer pause ends it.
-const MAX_PAUSE_MS: u64 = 3_000;
-/// A sentence with no end punctuation is cut after this many words.
-const MAX_WORDS: usize = 80;
-
-/// Abbreviations whose full stop does not end a sentence (lower case, without the stop).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "u.s", "u.k",
-    "a.m", "p.m", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "inc", "ltd", "co", "corp", "approx", "dept",
-];
+use crate::sentence::{split, TimedWord, MAX_PAUSE_MS};
 
 /// One word of the sentence stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,16 +69,52 @@ impl Sentence {
     }
 }
 
-/// Splits a transcript's speech into sentences, in time order.
+/// Splits a transcript's speech into sentences, in time order: runs of speech segments by one
+/// speaker, without a flagged segment or a long pause between them, each split by the one
+/// sentence splitter ([`crate::sentence::split`]).
 pub fn sentences(transcript: &Transcript) -> Vec<Sentence> {
     let mut out = Vec::new();
-    let mut current: Vec<Token> = Vec::new();
+    let mut run: Vec<Token> = Vec::new();
     let mut speaker: Option<String> = None;
-    let flush = |tokens: &mut Vec<Token>, speaker: &Option<String>, out: &mut Vec<Sentence>| {
-        if tokens.is_empty() {
-            return;
+    let mut previous_end: Option<u64> = None;
+    for segment in &transcript.segments {
+        if !segment.is_speech() {
+            split_run(&mut run, &speaker, &mut out);
+            previous_end = None;
+            continue;
         }
-        let tokens = std::mem::take(tokens);
+        if segment.speaker != speaker
+            || previous_end.is_some_and(|end| segment.start_ms > end + MAX_PAUSE_MS)
+        {
+            split_run(&mut run, &speaker, &mut out);
+        }
+        speaker = segment.speaker.clone();
+        run.extend(tokens_of(segment));
+        previous_end = Some(segment.end_ms);
+    }
+    split_run(&mut run, &speaker, &mut out);
+    out
+}
+
+impl TimedWord for Token {
+    fn text(&self) -> &str {
+        &self.text
+    }
+    fn start_ms(&self) -> u64 {
+        self.start_ms
+    }
+    fn end_ms(&self) -> u64 {
+        self.end_ms
+    }
+}
+
+/// Splits one speaker's run of words into sentences and empties the run.
+fn split_run(run: &mut Vec<Token>, speaker: &Option<String>, out: &mut Vec<Sentence>) {
+    let tokens = std::mem::take(run);
+    let ranges = split(&tokens);
+    let mut tokens = tokens.into_iter();
+    for range in ranges {
+        let tokens: Vec<Token> = tokens.by_ref().take(range.len()).collect();
         let text = tokens
             .iter()
             .map(|t| t.text.as_str())
@@ -100,37 +125,7 @@ pub fn sentences(transcript: &Transcript) -> Vec<Sentence> {
             speaker: speaker.clone(),
             text,
         });
-    };
-    let mut previous_end: Option<u64> = None;
-    for segment in &transcript.segments {
-        if !segment.is_speech() {
-            flush(&mut current, &speaker, &mut out);
-            previous_end = None;
-            continue;
-        }
-        let tokens = tokens_of(segment);
-        if segment.speaker != speaker
-            || previous_end.is_some_and(|end| segment.start_ms > end + MAX_PAUSE_MS)
-        {
-            flush(&mut current, &speaker, &mut out);
-        }
-        speaker = segment.speaker.clone();
-        let count = tokens.len();
-        let mut tokens = tokens.into_iter().peekable();
-        let mut at = 0;
-        while let Some(token) = tokens.next() {
-            at += 1;
-            let ends = ends_sentence(&token.text, tokens.peek().map(|t| t.text.as_str()));
-            current.push(token);
-            if ends || current.len() >= MAX_WORDS {
-                flush(&mut current, &speaker, &mut out);
-            }
-        }
-        debug_assert_eq!(at, count);
-        previous_end = Some(segment.end_ms);
     }
-    flush(&mut current, &speaker, &mut out);
-    out
 }
 
 /// The words of a segment: Whisper's own, or for an imported cue its text split on spaces
@@ -178,33 +173,6 @@ fn tokens_of(segment: &Segment) -> Vec<Token> {
         }
     }
     tokens
-}
-
-/// True when `word` ends a sentence: it ends in `.`, `?` or `!` (before closing quotes or
-/// brackets), is not an abbreviation or an initial, and the next word does not start in lower
-/// case or with a digit (as after "Sept." in "Sept. 2021").
-fn ends_sentence(word: &str, next: Option<&str>) -> bool {
-    let bare = word.trim_end_matches(['"', '\'', ')', ']', '”', '’']);
-    let Some(last) = bare.chars().last() else {
-        return false;
-    };
-    if last == '?' || last == '!' {
-        return true;
-    }
-    if last != '.' || bare.ends_with("..") && !bare.ends_with("...") {
-        return false;
-    }
-    let stem = bare
-        .trim_end_matches('.')
-        .trim_start_matches(['"', '\'', '(', '['])
-        .to_lowercase();
-    if ABBREVIATIONS.contains(&stem.as_str()) || stem.chars().count() == 1 {
-        return next.is_none();
-    }
-    match next.and_then(|n| n.trim_start_matches(['"', '\'', '(', '[']).chars().next()) {
-        Some(c) => !(c.is_lowercase() || c.is_ascii_digit()),
-        None => true,
-    }
 }
 
 #[cfg(test)]

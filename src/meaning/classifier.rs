@@ -127,14 +127,14 @@ impl Examples {
 }
 
 /// One kind's logistic head.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 struct Head {
     kind: String,
     weights: Vec<f64>,
 }
 
 /// The trained classifier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Classifier {
     heads: Vec<Head>,
 }
@@ -299,7 +299,8 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// Lower-case hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -343,7 +344,7 @@ mod tests {
         )
         .unwrap();
         let labelled = examples.labelled();
-        assert_eq!(labelled.len(), 7);
+        assert_eq!(labelled.len(), 8);
         assert!(labelled.contains(&("both", vec!["access", "storage"])));
         assert!(labelled.contains(&("n1", vec![])));
     }

@@ -10,10 +10,13 @@ pub mod vectors;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use classifier::{Classifier, Examples};
+use classifier::{sha256_hex, Classifier, Examples};
 use encoder::TextEncoder;
 
 use crate::error::{Error, Result};
+
+/// The folder, beside the model's weights, of classifiers already trained (by examples).
+pub const CLASSIFIERS_DIR: &str = "classifiers";
 
 /// The encoder with the classifier its examples taught.
 #[derive(Debug)]
@@ -25,6 +28,43 @@ pub struct ClaimModel {
 }
 
 impl ClaimModel {
+    /// The classifier taught by `examples`, from the cache beside the model when an earlier
+    /// run trained it (training is deterministic, so the cache holds exactly what training
+    /// would give), else trained now and cached. A cache that cannot be written is skipped.
+    pub fn cached(encoder: Arc<TextEncoder>, examples: &Examples) -> Result<ClaimModel> {
+        let key = sha256_hex(
+            format!(
+                "{}\n{}\n{}",
+                examples.sha256,
+                encoder::WEIGHTS_SHA256,
+                classifier::VERSION
+            )
+            .as_bytes(),
+        );
+        let path = encoder
+            .dir()
+            .join(CLASSIFIERS_DIR)
+            .join(format!("{key}.json"));
+        let cached = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Classifier>(&bytes).ok());
+        if let Some(classifier) = cached {
+            return Ok(ClaimModel {
+                encoder,
+                classifier,
+            });
+        }
+        let model = ClaimModel::train(encoder, examples)?;
+        let json = serde_json::to_vec(&model.classifier).expect("a classifier serializes");
+        let _ = std::fs::create_dir_all(path.parent().expect("a folder"));
+        let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+        if std::fs::write(&temp, json).is_ok() {
+            let _ = std::fs::rename(&temp, &path);
+        }
+        let _ = std::fs::remove_file(&temp);
+        Ok(model)
+    }
+
     /// Embeds the examples and trains the classifier on them.
     pub fn train(encoder: Arc<TextEncoder>, examples: &Examples) -> Result<ClaimModel> {
         let labelled = examples.labelled();
@@ -84,7 +124,7 @@ impl LazyClaimModel {
         self.cell
             .get_or_init(|| {
                 let encoder = self.encoder().map_err(|e| e.to_string())?;
-                ClaimModel::train(encoder, &self.examples)
+                ClaimModel::cached(encoder, &self.examples)
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })

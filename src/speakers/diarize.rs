@@ -737,13 +737,11 @@ pub fn attribute(segments: &[Segment], diarization: &Diarization) -> Vec<(Segmen
 pub const SENTENCE_MAJORITY: f32 = 2.0 / 3.0;
 /// Sentences longer than this (Whisper left out the full stops) are not settled.
 const SENTENCE_MAX_WORDS: usize = 40;
-/// A pause this long ends a sentence whatever the punctuation.
-const SENTENCE_PAUSE_MS: u64 = 3_000;
 
 /// Turns rarely change inside a sentence, but the voice evidence blurs at every turn (1.6 s
 /// windows, word times off by about 0.2 s), so the first or last words of a turn often go to
 /// the neighbouring speaker: "security stand | up.". Within each sentence (words up to a `.`,
-/// `?` or `!`, in speech segments, not across a pause over 3 s, at most 40 words) that has more
+/// `?` or `!`, as [`crate::sentence::split`] splits them; at most 40 words) that has more
 /// than one speaker:
 /// - when one speaker holds at least [`SENTENCE_MAJORITY`] of the voice evidence (the sum of
 ///   the words' confidences), every word becomes that speaker's: the words it had keep their
@@ -751,31 +749,20 @@ const SENTENCE_PAUSE_MS: u64 = 3_000;
 /// - otherwise the words keep their speakers, each at no more than its speaker's share, so a
 ///   claim quoting them is flagged `uncertain_speaker`.
 fn settle_sentences(segments: &[Segment], attributed: &mut [Vec<(Option<usize>, f32)>]) {
-    // (segment, word) positions of one sentence at a time
-    let mut sentence: Vec<(usize, usize)> = Vec::new();
-    let mut last_end_ms: Option<u64> = None;
-    for (s, segment) in segments.iter().enumerate() {
-        if attributed[s].is_empty() {
-            continue;
-        }
-        for (w, word) in segment.words.iter().enumerate() {
-            if last_end_ms.is_some_and(|end| word.start_ms > end + SENTENCE_PAUSE_MS) {
-                settle(&std::mem::take(&mut sentence), attributed);
-            }
-            sentence.push((s, w));
-            last_end_ms = Some(word.end_ms);
-            if ends_sentence(&word.text) {
-                settle(&std::mem::take(&mut sentence), attributed);
-            }
-        }
+    // the words of speech segments, as (segment, word) positions
+    let positions: Vec<(usize, usize)> = segments
+        .iter()
+        .enumerate()
+        .filter(|(s, _)| !attributed[*s].is_empty())
+        .flat_map(|(s, segment)| (0..segment.words.len()).map(move |w| (s, w)))
+        .collect();
+    let words: Vec<&crate::model::Word> = positions
+        .iter()
+        .map(|&(s, w)| &segments[s].words[w])
+        .collect();
+    for range in crate::sentence::split(&words) {
+        settle(&positions[range], attributed);
     }
-    settle(&sentence, attributed);
-}
-
-/// True when a word ends a sentence (closing quotes and brackets aside).
-fn ends_sentence(text: &str) -> bool {
-    text.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}'])
-        .ends_with(['.', '?', '!', '\u{2026}'])
 }
 
 fn settle(sentence: &[(usize, usize)], attributed: &mut [Vec<(Option<usize>, f32)>]) {

@@ -42,6 +42,7 @@ use crate::error::{Error, Result};
 use crate::export::claims as claims_export;
 use crate::ingest::rename_speaker;
 use crate::model::{parse_iso_date, Recording, SourceKind};
+use crate::search::meaning::MeaningIndex;
 use crate::search::SearchIndex;
 use crate::select::{self, Filter, Selection};
 use crate::speakers::registry::Registry;
@@ -242,6 +243,8 @@ pub struct Params {
     pub sort: String,
     /// At most this many hits.
     pub limit: String,
+    /// Non-empty: rank by meaning (the sentence model) instead of by words.
+    pub meaning: String,
 }
 
 impl Params {
@@ -532,6 +535,35 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
     let query = params
         .filter()?
         .search_query(store, &params.q, limit, by_date)?;
+    if !params.meaning.is_empty() {
+        // read-only: `bind` embedded what was missing, and ingest embeds what it stores
+        let Some(model) = &state.rules.meaning else {
+            return Err(Error::Invalid(
+                "search by meaning needs the sentence model: run `verbatim models fetch \
+                 minilm`, then restart `verbatim serve`"
+                    .into(),
+            ));
+        };
+        let encoder = model.encoder()?;
+        let mut hits = MeaningIndex::load(store, &query)?.search(store, &encoder, &query)?;
+        if by_date {
+            hits.sort_by(|a, b| {
+                (
+                    a.recording_date.is_none(),
+                    &a.recording_date,
+                    &a.recording,
+                    a.start_ms,
+                )
+                    .cmp(&(
+                        b.recording_date.is_none(),
+                        &b.recording_date,
+                        &b.recording,
+                        b.start_ms,
+                    ))
+            });
+        }
+        return Ok(hits);
+    }
     // read-only: `bind` indexed what was missing, and ingest indexes what it stores
     SearchIndex::open(&state.store_root)?.search(&query)
 }

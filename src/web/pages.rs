@@ -296,11 +296,17 @@ pub fn search(params: &Params, choices: &Choices, outcome: &SearchOutcome) -> St
         "<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">\n\
          <label class=\"query\">query <input type=\"search\" name=\"q\" value=\"{}\" \
          placeholder=\"&quot;see everything&quot;, beijing AND admin, acess~1\" autofocus></label>\n\
-         {}<label>sort <select name=\"sort\">{}{}</select></label>\n\
+         {}<label class=\"meaning\"><input type=\"checkbox\" name=\"meaning\" value=\"on\"{}> by meaning</label>\n\
+         <label>sort <select name=\"sort\">{}{}</select></label>\n\
          <label>limit <input type=\"number\" name=\"limit\" min=\"1\" max=\"{}\" value=\"{}\"></label>\n\
          <button type=\"submit\">Search</button>\n</form>\n",
         escape(&params.q),
         filter_fields(params, choices),
+        if params.meaning.is_empty() {
+            ""
+        } else {
+            " checked"
+        },
         sort("relevance", "relevance"),
         sort("date", "date"),
         super::MAX_LIMIT,
@@ -333,13 +339,16 @@ pub fn search(params: &Params, choices: &Choices, outcome: &SearchOutcome) -> St
                 let _ = writeln!(
                     body,
                     "<li class=\"hit\"><a href=\"{}\"><span class=\"meta\"><span class=\"date\">{}</span> \
-                     <span class=\"time\">{}</span> {} <span class=\"recording\">{}</span></span>\
+                     <span class=\"time\">{}</span> {} <span class=\"recording\">{}</span>{}</span>\
                      <span class=\"text\">{}</span></a></li>",
                     play_href(&hit.sha256, hit.start_ms, hit.segment),
                     escape(hit.recording_date.as_deref().unwrap_or("undated")),
                     hms(hit.start_ms),
                     speaker(hit.speaker.as_deref()),
                     escape(&hit.recording),
+                    hit.similarity.map_or(String::new(), |s| format!(
+                        " <span class=\"similarity\">similarity {s:.2}</span>"
+                    )),
                     highlighted(&hit.text, &hit.highlights),
                 );
             }
