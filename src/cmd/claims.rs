@@ -36,21 +36,27 @@ pub fn load_rules(store_dir: &Path, sources: &ClaimSources) -> anyhow::Result<Ru
     )?)
 }
 
-/// Says on stderr, before claims are extracted, when they will come from the rules alone.
-pub fn note_without_model(rules: &Rules) {
-    if rules.meaning.is_none() {
-        eprintln!(
+/// Before a command extracts claims: loads the sentence model (and its classifier), so that a
+/// corrupt model or examples file stops the command before anything is stored; or says on
+/// stderr that claims will come from the rules alone.
+pub fn prepare_model(rules: &Rules) -> anyhow::Result<()> {
+    match &rules.meaning {
+        Some(model) => {
+            model.get()?;
+        }
+        None => eprintln!(
             "note: the sentence model is not installed, so claims come from the rules alone; \
              `verbatim models fetch minilm` adds it (then `verbatim claims --rescan`)"
-        );
+        ),
     }
+    Ok(())
 }
 
 pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
     let rules = load_rules(store_dir, sources)?;
     if args.rescan {
-        note_without_model(&rules);
+        prepare_model(&rules)?;
         let count = verbatim::ingest::rescan(&store, &rules)?;
         eprintln!(
             "rescanned {} recordings with rules {} (sha256:{}): {count} claims",

@@ -34,7 +34,7 @@ pub fn run(
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
     let rules = super::claims::load_rules(store_dir, sources)?;
-    super::claims::note_without_model(&rules);
+    super::claims::prepare_model(&rules)?;
     // A run killed between storing a recording and indexing it left claims or index short.
     verbatim::ingest::sync(&store, &rules)?;
     let mut report = BatchReport::default();

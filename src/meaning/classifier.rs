@@ -4,10 +4,10 @@
 //! log-loss from zero weights, in f64 and a fixed order, so the same examples and model always
 //! give the same classifier.
 //!
-//! A head sees the sentence's embedding and four grammatical cues the embedding is known to
-//! blur (negation, a question, a condition or plan, a request): MiniLM places "they can see the
-//! data" and "they can't see the data" close together, and the cue lets the head tell access
-//! from denial.
+//! A head sees the sentence's embedding and five cues the embedding is known to blur:
+//! negation, a question, a condition, plan or wish, a request, and a thing that is plainly not
+//! data (a screen, a room, the parking). MiniLM places "they can see the data" and "they can't
+//! see the data" close together; the cue lets the head tell access from denial.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
 /// Changes whenever training or features change, so stored claims show as made by other
 /// rules and `claims --rescan` is suggested.
-pub const VERSION: &str = "logistic-cues-1";
+pub const VERSION: &str = "logistic-cues-2";
 /// The label of sentences that make no claim.
 pub const NONE: &str = "none";
 /// Fewest examples a kind needs.
@@ -39,7 +39,7 @@ const L2: f64 = 0.01;
 /// Newton steps (the loss is strictly convex; 12 steps converge to about 1e-9).
 const NEWTON_STEPS: usize = 12;
 /// How many cue features follow the embedding.
-const CUES: usize = 4;
+const CUES: usize = 5;
 /// Features per sentence: embedding, cues and a bias.
 const FEATURES: usize = DIM + CUES + 1;
 
@@ -192,15 +192,16 @@ fn features(embedding: &[f32], text: &str) -> Vec<f64> {
     x
 }
 
-/// Negation; a question; a condition, plan or wish; a request.
+/// Negation; a question; a condition, plan or wish; a request; a thing that is not data.
 fn cues() -> &'static [Regex; CUES] {
     static CUES_RE: OnceLock<[Regex; CUES]> = OnceLock::new();
     CUES_RE.get_or_init(|| {
         [
             r"\b(not|no|never|nobody|none|nothing|neither|nor|cannot|without|no longer|n't)\b|n't\b",
             r"\?\s*$|^\s*(so\s+|and\s+|but\s+|um,?\s+|uh,?\s+)?(do|does|did|can|could|is|are|was|were|who|what|where|why|how|which|should|would|will|has|have)\b",
-            r"\b(if|unless|whether|would|going to|gonna|will|plan|planning|want to|wants to|need to|should|might|maybe|hopefully|next (week|month|quarter|year))\b",
+            r"\b(if|unless|whether|would|going to|gonna|will|plan|plans|planning|want to|wants to|want them|need to|should|might|maybe|hope|hopefully|ideally|wish|suggest|propose|rather|i'd|we'd|you'd|they'd|i'll|we'll|they'll|next (week|month|quarter|year|sprint))\b",
             r"^\s*(please|let's|can you|could you|would you|make sure|don't forget|remember to)\b|\b(please|can you|could you)\b",
+            r"\b(screens?|slides?|deck|agenda|rooms?|buildings?|gym|parking|cafeteria|kitchen|doors?|badges?|calendar|whiteboard|projector|menu|train|flights?|hotel|venue|warehouse|crates?|freezer|cupboard|drawer|photos|lobby|car|office space|training videos|wiki|intranet page|muscle|coffee|lunch)\b",
         ]
         .map(|p| Regex::new(p).expect("cue patterns compile"))
     })

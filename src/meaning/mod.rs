@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use classifier::{sha256_hex, Classifier, Examples};
 use encoder::TextEncoder;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The folder, beside the model's weights, of classifiers already trained (by examples).
 pub const CLASSIFIERS_DIR: &str = "classifiers";
@@ -78,13 +78,13 @@ impl ClaimModel {
 }
 
 /// A [`ClaimModel`] loaded and trained on first use, so that commands which only read stored
-/// claims never pay for it.
+/// claims never pay for it. A failure is not remembered: each use reports it afresh.
 pub struct LazyClaimModel {
     dir: PathBuf,
     /// The examples it is taught with.
     pub examples: Examples,
-    cell: OnceLock<std::result::Result<Arc<ClaimModel>, String>>,
-    encoder: OnceLock<std::result::Result<Arc<TextEncoder>, String>>,
+    model: OnceLock<Arc<ClaimModel>>,
+    encoder: OnceLock<Arc<TextEncoder>>,
 }
 
 impl std::fmt::Debug for LazyClaimModel {
@@ -102,41 +102,26 @@ impl LazyClaimModel {
         LazyClaimModel {
             dir: dir.to_path_buf(),
             examples,
-            cell: OnceLock::new(),
+            model: OnceLock::new(),
             encoder: OnceLock::new(),
         }
     }
 
     /// The encoder alone, loaded on first use.
     pub fn encoder(&self) -> Result<Arc<TextEncoder>> {
-        self.encoder
-            .get_or_init(|| {
-                TextEncoder::load(&self.dir)
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-            })
-            .clone()
-            .map_err(|reason| self.failed(reason))
-    }
-
-    /// The trained model, loaded and trained on first use.
-    pub fn get(&self) -> Result<Arc<ClaimModel>> {
-        self.cell
-            .get_or_init(|| {
-                let encoder = self.encoder().map_err(|e| e.to_string())?;
-                ClaimModel::cached(encoder, &self.examples)
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-            })
-            .clone()
-            .map_err(|reason| self.failed(reason))
-    }
-
-    fn failed(&self, reason: String) -> Error {
-        // the message already names the file
-        Error::Model {
-            path: self.dir.clone(),
-            reason: format!("cannot be used: {reason}"),
+        if let Some(encoder) = self.encoder.get() {
+            return Ok(encoder.clone());
         }
+        let encoder = Arc::new(TextEncoder::load(&self.dir)?);
+        Ok(self.encoder.get_or_init(|| encoder).clone())
+    }
+
+    /// The trained model, loaded and trained (or read from the cache) on first use.
+    pub fn get(&self) -> Result<Arc<ClaimModel>> {
+        if let Some(model) = self.model.get() {
+            return Ok(model.clone());
+        }
+        let model = Arc::new(ClaimModel::cached(self.encoder()?, &self.examples)?);
+        Ok(self.model.get_or_init(|| model).clone())
     }
 }

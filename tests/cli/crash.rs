@@ -84,7 +84,16 @@ fn sigkill_during_a_bulk_import_then_rerun_equals_a_clean_run() {
         .unwrap();
     }
     let folder = sources.path().to_str().unwrap();
-    kill_and_rerun(&["import", folder], &[150, 600, 1_500], 2_500);
+    // Without the sentence model: embedding 100,000 distinct lines would take minutes, and the
+    // store's batches are what this test is about (the ingest test above runs with the model,
+    // so a kill between claims and embeddings is mended there).
+    let no_models = tempfile::tempdir().unwrap();
+    let no_models = no_models.path().to_str().unwrap();
+    kill_and_rerun(
+        &["--models-dir", no_models, "import", folder],
+        &[150, 600, 1_500],
+        2_500,
+    );
 }
 
 /// Runs `args` to the end in a clean store, then kills the same command at each moment in a

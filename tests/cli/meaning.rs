@@ -112,6 +112,13 @@ pub fn score(rules: &Rules, cases: &[(String, BTreeSet<String>)], min_score: f32
             flagged += usize::from(!found.is_empty());
         }
     }
+    if std::env::var("SHOW_FA").is_ok() {
+        for ((text, expected), found) in cases.iter().zip(&found) {
+            if expected != found {
+                println!("    want {expected:?} got {found:?}: {text}");
+            }
+        }
+    }
     Figures {
         precision: true_pos as f64 / got.max(1) as f64,
         recall: true_pos as f64 / want.max(1) as f64,
@@ -151,6 +158,14 @@ fn rules_and_model_on_the_development_sentences() {
             both.recall,
             both.false_alarm
         );
+        // the trade-off `--min-score` sets (README)
+        for min_score in [0.5, 0.6, 0.8, 0.9] {
+            let f = score(&with_model, &cases, min_score);
+            println!(
+                "  --min-score {min_score}: P {:.3} R {:.3} FA {:.3}",
+                f.precision, f.recall, f.false_alarm
+            );
+        }
         assert!(both.recall >= rules_only.recall, "{path}");
     }
 }
@@ -265,5 +280,68 @@ fn search_by_meaning_without_the_model_says_how_to_fetch_it() {
     assert!(
         hits.iter().all(|h| h["speaker"] == "Security Lead"),
         "{hits:?}"
+    );
+}
+
+/// A corrupt sentence model or a bad examples file stops an import before anything is stored,
+/// with an error naming the file; the store already there is untouched.
+#[test]
+fn a_corrupt_model_or_bad_examples_stop_an_import_naming_the_file() {
+    let work = super::Workdir::new();
+    let fixture = repo().join("tests/data/claims/2021-11-03 fixture call.txt");
+    work.run(&["import", fixture.to_str().unwrap()]).ok();
+    let manifest = std::fs::read(work.store().join("manifest.json")).unwrap();
+    let srt = work.path().join("2021-12-01 call.srt");
+    std::fs::write(
+        &srt,
+        "1\n00:00:01,000 --> 00:00:04,000\nThe team in Lagos can read every message.\n\n",
+    )
+    .unwrap();
+
+    // a models folder whose weights are cut short
+    let models = work.path().join("models");
+    let dir = models.join("all-MiniLM-L6-v2");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["tokenizer.json", "config.json"] {
+        std::fs::copy(minilm_dir().join(file), dir.join(file)).unwrap();
+    }
+    let weights = std::fs::read(minilm_dir().join("model.safetensors")).unwrap();
+    std::fs::write(dir.join("model.safetensors"), &weights[..1_000_000]).unwrap();
+    let run = work.run(&[
+        "--models-dir",
+        models.to_str().unwrap(),
+        "import",
+        srt.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("model.safetensors"),
+        "{}",
+        run.stderr()
+    );
+
+    // examples with an empty sentence
+    let examples = work.path().join("examples.toml");
+    std::fs::write(
+        &examples,
+        "[examples]\nnone = [\"a\", \"b\", \"c\"]\naccess = [\"x\", \"\", \"y\"]\n",
+    )
+    .unwrap();
+    let run = work.run(&[
+        "--examples",
+        examples.to_str().unwrap(),
+        "import",
+        srt.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("examples.toml") && run.stderr().contains("example 2 is empty"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read(work.store().join("manifest.json")).unwrap(),
+        manifest,
+        "nothing stored"
     );
 }

@@ -1247,3 +1247,33 @@ fn renames_need_this_pages_origin_a_valid_name_and_a_known_speaker() {
     let renamed = raw_with_host(at, &format!("localhost:{port}"), "GET", "/speakers", &[]);
     assert!(String::from_utf8(renamed.body).unwrap().contains(">Ada<"));
 }
+
+/// The "by meaning" switch ranks by the sentence model, shows each hit's similarity and keeps
+/// the box ticked; keyword search without it is unchanged.
+#[test]
+fn the_search_page_searches_by_meaning() {
+    let work = store();
+    let served = Served::start(work, "127.0.0.1:0");
+    let at = served.authority();
+    let target = format!(
+        "/?q={}&meaning=on",
+        form_encode("which office abroad could look at the customer tables")
+    );
+    let page = raw(at, "GET", &target, &[]);
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(
+        html.contains("name=\"meaning\" value=\"on\" checked"),
+        "{html}"
+    );
+    let first = html.split("<li class=\"hit\">").nth(1).expect("a hit");
+    assert!(first.contains("similarity 0."), "{first}");
+    assert!(
+        first.contains("Engineers in Dublin cannot access the customer tables"),
+        "{first}"
+    );
+    let words = raw(at, "GET", &format!("/?q={}", form_encode("Dublin")), &[]);
+    let html = String::from_utf8_lossy(&words.body);
+    assert!(!html.contains("class=\"similarity\""));
+    assert!(html.contains("<mark>Dublin</mark>"), "{html}");
+}
