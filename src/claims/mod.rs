@@ -292,30 +292,32 @@ pub fn kinds_of(
     Ok(out)
 }
 
-/// The model's probability of each kind for each sentence (empty for sentences the rules'
-/// settings exclude: questions, hypotheticals, reported questions).
+/// The model's probability of each kind for the sentences it is asked about: those no rule
+/// matched and the rules' settings do not exclude (questions, hypotheticals, reported
+/// questions). The others get no scores and are not embedded.
 fn model_scores(
     rules: &Rules,
     model: &ClaimModel,
     sentences: &[Sentence],
 ) -> Result<Vec<Vec<(String, f32)>>> {
-    let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
-    let embeddings = model.encoder.embed(&texts)?;
-    Ok(sentences
-        .iter()
-        .zip(&embeddings)
-        .map(|(sentence, embedding)| {
-            if rules.excluded(&sentence.text) {
-                return Vec::new();
-            }
-            model
-                .classifier
-                .scores(embedding, &sentence.text)
-                .into_iter()
-                .map(|(kind, p)| (kind.to_string(), p))
-                .collect()
+    let asked: Vec<usize> = (0..sentences.len())
+        .filter(|&i| {
+            let text = &sentences[i].text;
+            !rules.excluded(text) && rules.matches(text).is_empty()
         })
-        .collect())
+        .collect();
+    let texts: Vec<&str> = asked.iter().map(|&i| sentences[i].text.as_str()).collect();
+    let embeddings = model.encoder.embed(&texts)?;
+    let mut out = vec![Vec::new(); sentences.len()];
+    for (&i, embedding) in asked.iter().zip(&embeddings) {
+        out[i] = model
+            .classifier
+            .scores(embedding, &sentences[i].text)
+            .into_iter()
+            .map(|(kind, p)| (kind.to_string(), p))
+            .collect();
+    }
+    Ok(out)
 }
 
 /// What the model finds in a sentence no rule matched: its likeliest kind, when that scores

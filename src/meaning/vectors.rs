@@ -118,16 +118,36 @@ impl SegmentVectors {
         Ok(out)
     }
 
-    /// The cosine of each row with the unit vector `query`, in row order.
-    pub fn similarities(&self, query: &[f32]) -> Vec<f32> {
+    /// Coarse cosines of every row with the unit vector `query`, in row order: the query is
+    /// quantised like the rows and the dot products are taken in integers (which the compiler
+    /// vectorises), so each is within about 0.005 of the true cosine. Rank with these, then
+    /// score the best rows with [`similarity`](Self::similarity).
+    pub fn coarse_similarities(&self, query: &[f32]) -> Vec<f32> {
+        let max = query.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let query_scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        let quantised: Vec<i16> = (0..DIM)
+            .map(|i| (query.get(i).copied().unwrap_or(0.0) / query_scale).round() as i16)
+            .collect();
         self.values
             .chunks_exact(DIM)
             .zip(&self.scales)
             .map(|(row, scale)| {
-                let sum: f32 = row.iter().zip(query).map(|(&q, &x)| q as f32 * x).sum();
-                sum * scale
+                let dot: i32 = row
+                    .iter()
+                    .zip(&quantised)
+                    .map(|(&v, &q)| i32::from(v) * i32::from(q))
+                    .sum();
+                dot as f32 * scale * query_scale
             })
             .collect()
+    }
+
+    /// The cosine of row `row` with the unit vector `query` (the row's rounding aside: within
+    /// 0.002).
+    pub fn similarity(&self, row: usize, query: &[f32]) -> f32 {
+        let values = &self.values[row * DIM..(row + 1) * DIM];
+        let sum: f32 = values.iter().zip(query).map(|(&v, &x)| v as f32 * x).sum();
+        sum * self.scales[row]
     }
 }
 
@@ -152,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn a_file_round_trips_and_quantised_cosines_stay_within_two_thousandths() {
+    fn a_file_round_trips_and_quantised_cosines_stay_close() {
         let rows: Vec<(usize, Vec<f32>)> = (0..20).map(|i| (i * 3, vector(i as u32))).collect();
         let vectors = SegmentVectors::new(&"ab".repeat(32), &rows);
         let read = SegmentVectors::from_bytes(&vectors.to_bytes()).unwrap();

@@ -84,19 +84,38 @@ impl MeaningIndex {
             if !allowed(recording, query) {
                 continue;
             }
-            for (row, similarity) in vectors.similarities(&wanted).into_iter().enumerate() {
-                candidates.push((similarity, r, row));
+            for (row, coarse) in vectors.coarse_similarities(&wanted).into_iter().enumerate() {
+                candidates.push((coarse, r, row));
             }
         }
-        candidates
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        // The best by the coarse score, scored again exactly, first; the rest after them in
+        // coarse order, for when filters turn the best away.
+        let order = |a: &(f32, usize, usize), b: &(f32, usize, usize)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        let best = (query.limit.max(1) * 8).max(64).min(candidates.len());
+        if best < candidates.len() {
+            candidates.select_nth_unstable_by(best, order);
+        }
+        for candidate in candidates[..best].iter_mut() {
+            candidate.0 = self.recordings[candidate.1]
+                .1
+                .similarity(candidate.2, &wanted);
+        }
+        candidates[..best].sort_unstable_by(order);
+        let mut tail_sorted = false;
         let mut transcripts: HashMap<usize, Transcript> = HashMap::new();
         let mut kinds: HashMap<usize, Vec<(usize, usize, String)>> = HashMap::new();
         let mut hits = Vec::new();
-        for (similarity, r, row) in candidates {
+        for at in 0..candidates.len() {
             if hits.len() >= query.limit.max(1) {
                 break;
             }
+            if at == best && !tail_sorted {
+                candidates[best..].sort_unstable_by(order);
+                tail_sorted = true;
+            }
+            let (_, r, row) = candidates[at];
             let (recording, vectors) = &self.recordings[r];
             let segment_index = vectors.segments[row] as usize;
             let transcript = match transcripts.entry(r) {
@@ -135,6 +154,7 @@ impl MeaningIndex {
                     continue;
                 }
             }
+            let similarity = vectors.similarity(row, &wanted);
             hits.push(Hit {
                 recording: recording.name.clone(),
                 sha256: recording.sha256.clone(),
