@@ -179,11 +179,15 @@ mod tests {
         assert_eq!(read, vectors);
         assert_eq!(read.segments[19], 57);
         let query = vector(7);
-        for (i, similarity) in read.similarities(&query).iter().enumerate() {
-            let exact: f32 = rows[i].1.iter().zip(&query).map(|(a, b)| a * b).sum();
+        let coarse = read.coarse_similarities(&query);
+        for (i, (row, vector)) in rows.iter().enumerate() {
+            let exact: f32 = vector.iter().zip(&query).map(|(a, b)| a * b).sum();
+            let fine = read.similarity(i, &query);
+            assert!((fine - exact).abs() < 0.002, "{row}: {fine} vs {exact}");
             assert!(
-                (similarity - exact).abs() < 0.002,
-                "{i}: {similarity} vs {exact}"
+                (coarse[i] - exact).abs() < 0.005,
+                "{row}: {} vs {exact}",
+                coarse[i]
             );
         }
     }
