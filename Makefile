@@ -35,6 +35,7 @@ demo: model
 	$(VERBATIM) --store $(DEMO_STORE) speakers list
 	$(VERBATIM) --store $(DEMO_STORE) transcript "2021-09-14 security standup" --format srt | head -20
 	$(VERBATIM) --store $(DEMO_STORE) search '"see everything" OR "master admin"' --sort date
+	$(VERBATIM) --store $(DEMO_STORE) search --meaning "who in China could look at American users' records" --limit 5
 	$(VERBATIM) --store $(DEMO_STORE) claims --kind access
 	$(VERBATIM) --store $(DEMO_STORE) timeline --format html > $(DEMO_STORE)/timeline.html
 	@echo "timeline page: $(DEMO_STORE)/timeline.html"

@@ -2,7 +2,10 @@
 //!
 //! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
 //! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
-//! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]).
+//! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]). Claims
+//! ([`claims`]) come from rules and, beside them, a sentence-embedding model ([`meaning`]),
+//! which also ranks segments for search by meaning ([`search`]); [`sentence`] is the one
+//! sentence splitter.
 //! [`ingest`] wires those stages together; [`select`] chooses what the reading commands show;
 //! [`web`] is the local web page over all of it. The `verbatim` binary is a thin shell.
 //!

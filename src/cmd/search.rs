@@ -49,17 +49,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
     let hits = if args.meaning {
         let mut hits = by_meaning(&store, sources, &query)?;
         if by_date {
-            hits.sort_by(|a, b| {
-                let key = |h: &Hit| {
-                    (
-                        h.recording_date.is_none(),
-                        h.recording_date.clone(),
-                        h.recording.clone(),
-                        h.start_ms,
-                    )
-                };
-                key(a).cmp(&key(b))
-            });
+            verbatim::search::sort_by_date(&mut hits);
         }
         hits
     } else {

@@ -460,21 +460,23 @@ impl SearchIndex {
             });
         }
         if query.by_date {
-            // Dated recordings in date order, then undated ones.
-            hits.sort_by(|a, b| {
-                let key = |h: &Hit| {
-                    (
-                        h.recording_date.is_none(),
-                        h.recording_date.clone(),
-                        h.recording.clone(),
-                        h.start_ms,
-                    )
-                };
-                key(a).cmp(&key(b))
-            });
+            sort_by_date(&mut hits);
         }
         Ok(hits)
     }
+}
+
+/// Dated recordings in date order, then undated ones; by recording and time within a day.
+pub fn sort_by_date(hits: &mut [Hit]) {
+    let key = |h: &Hit| {
+        (
+            h.recording_date.is_none(),
+            h.recording_date.clone(),
+            h.recording.clone(),
+            h.start_ms,
+        )
+    };
+    hits.sort_by_key(key);
 }
 
 /// A snippet's highlights as byte ranges in the whole text (not in its fragment).

@@ -547,20 +547,7 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
         let encoder = model.encoder()?;
         let mut hits = MeaningIndex::load(store, &query)?.search(store, &encoder, &query)?;
         if by_date {
-            hits.sort_by(|a, b| {
-                (
-                    a.recording_date.is_none(),
-                    &a.recording_date,
-                    &a.recording,
-                    a.start_ms,
-                )
-                    .cmp(&(
-                        b.recording_date.is_none(),
-                        &b.recording_date,
-                        &b.recording,
-                        b.start_ms,
-                    ))
-            });
+            crate::search::sort_by_date(&mut hits);
         }
         return Ok(hits);
     }
