@@ -145,8 +145,10 @@ pub fn markdown(claims: &[Claim]) -> String {
 pub fn table(claims: &[Claim]) -> String {
     let mut out = String::new();
     for claim in claims {
+        // a model's claim shows its score: `[access 0.83]`
+        let score = claim.score.map(|s| format!(" {s:.2}")).unwrap_or_default();
         out.push_str(&format!(
-            "[{}] {} \"{}\"\n    {}\n",
+            "[{}{score}] {} \"{}\"\n    {}\n",
             claim.kind,
             claim.speaker.as_deref().unwrap_or("unknown speaker"),
             claim.quote,

@@ -21,8 +21,9 @@ fn inputs() -> Vec<String> {
     .collect()
 }
 
-/// Recording names with their segment counts, and every hit for a common word.
-fn state(work: &Workdir) -> (Vec<(String, u64)>, usize) {
+/// Recording names with their segment counts, every hit for a common word, and how many
+/// recordings have their segment embeddings (search by meaning) stored.
+fn state(work: &Workdir) -> (Vec<(String, u64)>, usize, usize) {
     let listed = work.run(&["list", "--format", "json"]).json();
     let mut recordings: Vec<(String, u64)> = listed
         .as_array()
@@ -44,7 +45,19 @@ fn state(work: &Workdir) -> (Vec<(String, u64)>, usize) {
     } else {
         hits.json().as_array().unwrap().len()
     };
-    (recordings, count)
+    let embedded = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let sha = r["sha256"].as_str().unwrap();
+            work.store()
+                .join("embeddings")
+                .join(format!("{sha}.vec"))
+                .is_file()
+        })
+        .count();
+    (recordings, count, embedded)
 }
 
 fn ingest_args() -> Vec<String> {
@@ -122,7 +135,7 @@ fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
 
         // Whatever was stored is whole: every listed recording has its transcript and is indexed.
         if work.store().join("manifest.json").exists() {
-            let (stored, _) = state(&work);
+            let (stored, _, _) = state(&work);
             for (name, segments) in stored.iter().take(20) {
                 let expected_segments = expected.0.iter().find(|r| &r.0 == name).unwrap().1;
                 assert_eq!(
