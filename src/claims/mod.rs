@@ -307,7 +307,7 @@ fn model_scores(
         })
         .collect();
     let texts: Vec<&str> = asked.iter().map(|&i| sentences[i].text.as_str()).collect();
-    let embeddings = model.encoder.embed(&texts)?;
+    let embeddings = model.encoder.embed_features(&texts)?;
     let mut out = vec![Vec::new(); sentences.len()];
     for (&i, embedding) in asked.iter().zip(&embeddings) {
         out[i] = model

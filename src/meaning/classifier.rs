@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
 /// Changes whenever training or features change, so stored claims show as made by other
 /// rules and `claims --rescan` is suggested.
-pub const VERSION: &str = "logistic-cues-2";
+pub const VERSION: &str = "logistic-meanmax-cues-3";
 /// The label of sentences that make no claim.
 pub const NONE: &str = "none";
 /// Fewest examples a kind needs.
@@ -40,8 +40,8 @@ const L2: f64 = 0.01;
 const NEWTON_STEPS: usize = 12;
 /// How many cue features follow the embedding.
 const CUES: usize = 5;
-/// Features per sentence: embedding, cues and a bias.
-const FEATURES: usize = DIM + CUES + 1;
+/// Features per sentence: the mean-pooled embedding, the max-pooled one, cues and a bias.
+const FEATURES: usize = 2 * DIM + CUES + 1;
 
 /// A file of labelled examples as written.
 #[derive(Debug, Deserialize)]
@@ -183,7 +183,7 @@ fn features(embedding: &[f32], text: &str) -> Vec<f64> {
         .iter()
         .map(|&v| v as f64 * EMBEDDING_SCALE)
         .collect();
-    x.resize(DIM, 0.0);
+    x.resize(2 * DIM, 0.0);
     let lower = text.to_lowercase();
     for cue in cues() {
         x.push(if cue.is_match(&lower) { 1.0 } else { 0.0 });

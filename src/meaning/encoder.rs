@@ -125,6 +125,19 @@ impl TextEncoder {
 
     /// Embeds each text; the result is in the order given.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Embedding>> {
+        Ok(self
+            .embed_features(texts)?
+            .into_iter()
+            .map(|mut v| {
+                v.truncate(DIM);
+                v
+            })
+            .collect())
+    }
+
+    /// Each text's embedding (mean pooling, the sentence-transformers one) followed by its
+    /// max-pooled hidden state, also unit length: `2 × DIM` values, for the claim classifier.
+    pub fn embed_features(&self, texts: &[&str]) -> Result<Vec<Embedding>> {
         let mut out: Vec<Option<Embedding>> = {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             texts.iter().map(|t| cache.get(*t).cloned()).collect()
@@ -199,8 +212,20 @@ impl TextEncoder {
         let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
         let counts = mask.sum(1)?;
         let mean = summed.broadcast_div(&counts)?;
-        let rows: Vec<Vec<f32>> = mean.to_vec2()?;
-        Ok(rows.into_iter().map(normalised).collect())
+        // padding pushed far below any real activation before the maximum
+        let masked = hidden.broadcast_add(&((mask - 1.0)? * 1e4)?)?;
+        let max = masked.max(1)?;
+        let means: Vec<Vec<f32>> = mean.to_vec2()?;
+        let maxes: Vec<Vec<f32>> = max.to_vec2()?;
+        Ok(means
+            .into_iter()
+            .zip(maxes)
+            .map(|(mean, max)| {
+                let mut v = normalised(mean);
+                v.extend(normalised(max));
+                v
+            })
+            .collect())
     }
 }
 

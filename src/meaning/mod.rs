@@ -69,7 +69,7 @@ impl ClaimModel {
     pub fn train(encoder: Arc<TextEncoder>, examples: &Examples) -> Result<ClaimModel> {
         let labelled = examples.labelled();
         let texts: Vec<&str> = labelled.iter().map(|(text, _)| *text).collect();
-        let embeddings = encoder.embed(&texts)?;
+        let embeddings = encoder.embed_features(&texts)?;
         Ok(ClaimModel {
             classifier: Classifier::train(examples, &embeddings),
             encoder,

@@ -173,7 +173,7 @@ fn rules_and_model_on_the_development_sentences() {
 /// The held-out natural meeting sentences (`tests/data/claims/heldout_natural.json`), written
 /// by a helper that saw only the kind definitions, never the rules or the examples. Only the
 /// figures are printed, never the sentences; nothing was tuned on them. The floor guards
-/// against regressions (README gives the figures).
+/// against regressions (README gives the figures: the goal of 0.85 recall is not met).
 #[test]
 fn rules_and_model_on_the_held_out_natural_sentences() {
     held_out("tests/data/claims/heldout_natural.json");
@@ -185,6 +185,13 @@ fn rules_and_model_on_the_held_out_natural_sentences() {
 #[test]
 fn rules_and_model_on_the_final_held_out_sentences() {
     held_out("tests/data/claims/heldout_final.json");
+}
+
+/// A third held-out set (`tests/data/claims/heldout_third.json`), written by a third helper
+/// after the classifier's last change (mean- and max-pooled features), scored once.
+#[test]
+fn rules_and_model_on_the_third_held_out_sentences() {
+    held_out("tests/data/claims/heldout_third.json");
 }
 
 fn held_out(path: &str) {
@@ -202,7 +209,8 @@ fn held_out(path: &str) {
         both.false_alarm
     );
     assert!(
-        both.recall >= 0.70 && both.precision >= 0.80 && both.false_alarm <= 0.10,
+        // regression floors under the figures README gives for the three held-out sets
+        both.recall >= 0.75 && both.precision >= 0.80 && both.false_alarm <= 0.15,
         "recall {:.3}, precision {:.3}, non-claims flagged {:.3}",
         both.recall,
         both.precision,
