@@ -94,24 +94,12 @@ fn index_bench(segments: usize) -> anyhow::Result<()> {
             .wrapping_add(1442695040888963407);
         (seed >> 33) as usize % n
     };
-    let per_file = 1_000;
-    let files = segments.div_ceil(per_file);
-    for file in 0..files {
-        let day = time::macros::date!(2021 - 09 - 01) + time::Duration::days((file % 150) as i64);
-        let mut text = String::with_capacity(per_file * 80);
-        for i in 0..per_file.min(segments - file * per_file) {
-            let seconds = i * 36;
-            text.push_str(&format!(
-                "[{:02}:{:02}:{:02}] {}: {}\n",
-                seconds / 3600,
-                seconds / 60 % 60,
-                seconds % 60,
-                speakers[next(speakers.len())],
-                sentences[next(sentences.len())]
-            ));
-        }
-        std::fs::write(folder.join(format!("{day} meeting {file:04}.txt")), text)?;
-    }
+    let files = write_meetings(&folder, segments, |_, _| {
+        (
+            speakers[next(speakers.len())].to_string(),
+            sentences[next(sentences.len())].clone(),
+        )
+    })?;
     let mut command = Command::new(root.join("target/release/verbatim"));
     command
         .arg("--store")
@@ -312,24 +300,12 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
         .map(|l| l["text"].as_str().unwrap().to_string())
         .collect();
     lines.extend(sentences);
-    let per_file = 1_000;
-    let files = segments.div_ceil(per_file);
-    for file in 0..files {
-        let day = time::macros::date!(2021 - 09 - 01) + time::Duration::days((file % 150) as i64);
-        let mut text = String::new();
-        for i in 0..per_file.min(segments - file * per_file) {
-            let seconds = i * 36;
-            text.push_str(&format!(
-                "[{:02}:{:02}:{:02}] Speaker {}: {}\n",
-                seconds / 3600,
-                seconds / 60 % 60,
-                seconds % 60,
-                i % 5,
-                lines[(file * 7919 + i * 104_729) % lines.len()]
-            ));
-        }
-        std::fs::write(folder.join(format!("{day} meeting {file:04}.txt")), text)?;
-    }
+    write_meetings(&folder, segments, |file, i| {
+        (
+            format!("Speaker {}", i % 5),
+            lines[(file * 7919 + i * 104_729) % lines.len()].clone(),
+        )
+    })?;
     let mut command = Command::new(root.join("target/release/verbatim"));
     command
         .arg("--store")
@@ -380,6 +356,34 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
         times[times.len() * 99 / 100]
     );
     Ok(())
+}
+
+/// Writes `segments` lines as text transcripts of 1,000 lines each (36 s apart), dated over
+/// 150 days from 2021-09-01 by their names; `line(file, i)` gives each line's speaker and text.
+/// Returns the number of files.
+fn write_meetings(
+    folder: &Path,
+    segments: usize,
+    mut line: impl FnMut(usize, usize) -> (String, String),
+) -> anyhow::Result<usize> {
+    let per_file = 1_000;
+    let files = segments.div_ceil(per_file);
+    for file in 0..files {
+        let day = time::macros::date!(2021 - 09 - 01) + time::Duration::days((file % 150) as i64);
+        let mut text = String::with_capacity(per_file * 80);
+        for i in 0..per_file.min(segments - file * per_file) {
+            let seconds = i * 36;
+            let (speaker, words) = line(file, i);
+            text.push_str(&format!(
+                "[{:02}:{:02}:{:02}] {speaker}: {words}\n",
+                seconds / 3600,
+                seconds / 60 % 60,
+                seconds % 60,
+            ));
+        }
+        std::fs::write(folder.join(format!("{day} meeting {file:04}.txt")), text)?;
+    }
+    Ok(files)
 }
 
 fn query(text: &str, speaker: Option<&str>, dated: bool) -> verbatim::search::SearchQuery {
