@@ -72,14 +72,7 @@ fn index_bench(segments: usize) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&folder);
     let _ = std::fs::remove_dir_all(&store);
     std::fs::create_dir_all(&folder)?;
-    let truth: Value = serde_json::from_slice(&std::fs::read(root.join("corpus/truth.json"))?)?;
-    let sentences: Vec<String> = truth["recordings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r["lines"].as_array().unwrap().iter())
-        .map(|l| l["text"].as_str().unwrap().to_string())
-        .collect();
+    let sentences = corpus_lines(&root)?;
     let speakers = [
         "Security Lead",
         "Engineering Manager",
@@ -291,14 +284,7 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&folder);
     let _ = std::fs::remove_dir_all(&store);
     std::fs::create_dir_all(&folder)?;
-    let truth: Value = serde_json::from_slice(&std::fs::read(root.join("corpus/truth.json"))?)?;
-    let mut lines: Vec<String> = truth["recordings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r["lines"].as_array().unwrap().iter())
-        .map(|l| l["text"].as_str().unwrap().to_string())
-        .collect();
+    let mut lines = corpus_lines(&root)?;
     lines.extend(sentences);
     write_meetings(&folder, segments, |file, i| {
         (
@@ -356,6 +342,18 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
         times[times.len() * 99 / 100]
     );
     Ok(())
+}
+
+/// The text of every line of the corpus truth.
+fn corpus_lines(root: &Path) -> anyhow::Result<Vec<String>> {
+    let truth: Value = serde_json::from_slice(&std::fs::read(root.join("corpus/truth.json"))?)?;
+    Ok(truth["recordings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["lines"].as_array().unwrap().iter())
+        .map(|l| l["text"].as_str().unwrap().to_string())
+        .collect())
 }
 
 /// Writes `segments` lines as text transcripts of 1,000 lines each (36 s apart), dated over

@@ -9,9 +9,9 @@ use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::meaning::classifier::sha256_hex;
 use crate::meaning::LazyClaimModel;
 
 /// The rules shipped in the binary (`verbatim rules show --default` prints them).
@@ -242,10 +242,7 @@ impl Rules {
                     .map_err(|e| invalid(format!("settings.exclude: {e}")))?,
             )
         };
-        let sha256: String = Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = sha256_hex(text.as_bytes());
         Ok(Rules {
             settings: file.settings,
             kinds,
@@ -274,7 +271,7 @@ impl Rules {
                 )));
             }
         }
-        self.fingerprint = Sha256::digest(
+        self.fingerprint = sha256_hex(
             format!(
                 "{}\n{}\n{}\n{}",
                 self.sha256,
@@ -283,10 +280,7 @@ impl Rules {
                 crate::meaning::classifier::VERSION
             )
             .as_bytes(),
-        )
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        );
         self.meaning = Some(model);
         Ok(self)
     }
