@@ -187,6 +187,11 @@ pub struct SearchArgs {
     /// table, json or csv.
     #[arg(long, short, default_value = "table")]
     pub format: String,
+    /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
+    /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
+    /// leading apostrophe.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 /// Filters shared by `search`, `claims` and `timeline`.
@@ -225,6 +230,11 @@ pub struct ClaimsArgs {
     /// this (0 to 1; default 0.5). Lower finds more leads, higher fewer false ones.
     #[arg(long)]
     pub min_score: Option<f32>,
+    /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
+    /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
+    /// leading apostrophe.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 /// `verbatim timeline`.
@@ -239,6 +249,11 @@ pub struct TimelineArgs {
     /// Claims only the sentence model found must score at least this (0 to 1; default 0.5).
     #[arg(long)]
     pub min_score: Option<f32>,
+    /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
+    /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
+    /// leading apostrophe.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 /// `verbatim rules`.

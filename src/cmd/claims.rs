@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use verbatim::claims::{Claim, Rules};
 use verbatim::export::claims as export;
+use verbatim::export::csv::Cells;
 use verbatim::export::timeline;
 use verbatim::select;
 use verbatim::store::Store;
@@ -68,7 +69,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow
     let claims = selected(&store, &rules, &args.filters, args.min_score)?;
     let text = match args.format.as_str() {
         "table" => export::table(&claims),
-        "csv" => export::csv(&claims)?,
+        "csv" => export::csv(&claims, Cells::from_flag(args.csv_raw))?,
         "json" => export::json(&claims),
         "md" | "markdown" => export::markdown(&claims),
         other => anyhow::bail!("unknown --format {other:?} (table, csv, json, md)"),
@@ -92,7 +93,7 @@ pub fn timeline(
     let rows = timeline::rows(&claims);
     let text = match args.format.as_str() {
         "table" => timeline::table(&rows),
-        "csv" => timeline::csv(&rows)?,
+        "csv" => timeline::csv(&rows, Cells::from_flag(args.csv_raw))?,
         "json" => timeline::json(&rows),
         "svg" => timeline::svg(&rows, &rules),
         "html" => timeline::html(&rows, &rules, "verbatim timeline"),

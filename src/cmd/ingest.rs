@@ -14,6 +14,7 @@ use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
 
+use super::outln;
 use super::Status;
 use crate::cli::IngestArgs;
 
@@ -81,6 +82,16 @@ fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> SpeakerMode {
     }
 }
 
+/// A batch's progress line: stdout trouble never stops a batch (a closed pipe is dropped
+/// quietly by [`super::print`]; any other error there must not cost the remaining inputs).
+macro_rules! report_line {
+    ($($arg:tt)*) => {
+        if let Err(e) = outln!($($arg)*) {
+            eprintln!("warning: writing to stdout: {e}");
+        }
+    };
+}
+
 /// The lines and counts of a batch of inputs: one line per input (failures on stderr) and a
 /// summary; a failed input does not stop the batch.
 #[derive(Debug, Default)]
@@ -97,7 +108,7 @@ impl BatchReport {
         match input {
             Input::File(path) => Some(path),
             Input::Skipped(path, reason) => {
-                println!("skipped  {}: {reason}", path.display());
+                report_line!("skipped  {}: {reason}", path.display());
                 self.skipped += 1;
                 None
             }
@@ -113,11 +124,11 @@ impl BatchReport {
     pub(super) fn outcome(&mut self, path: &Path, outcome: verbatim::Result<Outcome>) {
         match outcome {
             Ok(Outcome::Added(recording)) => {
-                println!("added    {}", describe(&recording));
+                report_line!("added    {}", describe(&recording));
                 self.added += 1;
             }
             Ok(Outcome::AlreadyPresent(existing)) => {
-                println!(
+                report_line!(
                     "present  {}: already stored as {:?} (sha256:{}), nothing to do",
                     path.display(),
                     existing.name,
@@ -134,7 +145,7 @@ impl BatchReport {
 
     /// Prints the summary; the status is partial when any input failed.
     pub(super) fn finish(self, store_dir: &Path) -> Status {
-        println!(
+        report_line!(
             "{} added, {} already present, {} skipped, {} failed; store {}",
             self.added,
             self.present,

@@ -14,6 +14,7 @@ mod verify;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{Cli, Command};
 
@@ -94,10 +95,30 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes to stdout, turning a closed pipe into an error that `main` treats as success.
+/// Set once stdout has closed under us (`verbatim ... | head -1`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout: every line a command prints goes through here. Once the reader has gone
+/// (`| head -1`), later output is dropped quietly and the command carries on to the end, so an
+/// ingest of several files still stores them all and exits as it would have.
 pub fn print(text: &str) -> anyhow::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        result => Ok(result?),
+    }
 }
+
+/// `println!` through [`print`]: `outln!("{x}")?`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cmd::print(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;

@@ -7,6 +7,7 @@ use verbatim::transcribe::convert::convert_ct2_to_ggml;
 use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
 use verbatim::{meaning, speakers};
 
+use super::outln;
 use super::Status;
 use crate::cli::ModelsCommand;
 
@@ -47,16 +48,16 @@ pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> 
             } else {
                 "fetched"
             };
-            println!(
+            outln!(
                 "{verb}  {}  sha256:{}",
                 fetched.path.display(),
                 fetched.sha256
-            );
+            )?;
         }
         ModelsCommand::ConvertCt2 { dir, out } => {
             let report = convert_ct2_to_ggml(&dir, &out)
                 .with_context(|| format!("converting {}", dir.display()))?;
-            println!(
+            outln!(
                 "wrote  {}  {} bytes, {} tensors, {} tokens, {}  sha256:{}",
                 report.output.display(),
                 report.bytes,
@@ -68,7 +69,7 @@ pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> 
                     "English-only"
                 },
                 sha256_file(&report.output)?
-            );
+            )?;
         }
     }
     Ok(Status::Success)

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::anyhow;
 use serde::Serialize;
+use verbatim::export::csv::{Cells, Table};
 use verbatim::meaning::{self, encoder::TextEncoder};
 use verbatim::model::{hms, Transcript};
 use verbatim::search::meaning::MeaningIndex;
@@ -96,19 +96,21 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
             serde_json::to_string_pretty(&out)? + "\n"
         }
         "csv" => {
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record([
-                "recording",
-                "sha256",
-                "recording_date",
-                "speaker",
-                "start",
-                "start_ms",
-                "end_ms",
-                "text",
-                "context_before",
-                "context_after",
-            ])?;
+            let mut table = Table::new(
+                &[
+                    "recording",
+                    "sha256",
+                    "recording_date",
+                    "speaker",
+                    "start",
+                    "start_ms",
+                    "end_ms",
+                    "text",
+                    "context_before",
+                    "context_after",
+                ],
+                Cells::from_flag(args.csv_raw),
+            )?;
             for hit in &hits {
                 let (before, after) = context(hit)?;
                 let join = |n: &[Neighbour]| {
@@ -117,7 +119,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
-                writer.write_record([
+                table.row([
                     hit.recording.as_str(),
                     &hit.sha256,
                     hit.recording_date.as_deref().unwrap_or(""),
@@ -130,7 +132,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
                     &join(&after),
                 ])?;
             }
-            String::from_utf8(writer.into_inner().map_err(|e| anyhow!("{e}"))?)?
+            table.finish()?
         }
         "table" => {
             let terminal = std::io::stdout().is_terminal();

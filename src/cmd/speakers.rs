@@ -10,6 +10,7 @@ use verbatim::model::{hms, Transcript};
 use verbatim::speakers::registry::Registry;
 use verbatim::store::Store;
 
+use super::outln;
 use super::Status;
 use crate::cli::SpeakersCommand;
 
@@ -50,7 +51,7 @@ pub fn run(
             })?
         }
     };
-    println!("{message}; {changed} recordings updated (transcripts, claims, index)");
+    outln!("{message}; {changed} recordings updated (transcripts, claims, index)")?;
     Ok(Status::Success)
 }
 
@@ -100,17 +101,20 @@ fn list(store: &Store, format: &str) -> anyhow::Result<Status> {
         });
     }
     if format == "json" {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(Status::Success);
     }
     if rows.is_empty() {
-        println!("no speakers yet: `verbatim ingest` finds them in recordings");
+        outln!("no speakers yet: `verbatim ingest` finds them in recordings")?;
         return Ok(Status::Success);
     }
-    println!(
+    outln!(
         "{:<5} {:<24} {:>9} {:>4}  sample",
-        "id", "name", "talk", "recs"
-    );
+        "id",
+        "name",
+        "talk",
+        "recs"
+    )?;
     for row in rows {
         let sample = row.sample.as_deref().unwrap_or("");
         let sample: String = if sample.chars().count() > 60 {
@@ -118,13 +122,13 @@ fn list(store: &Store, format: &str) -> anyhow::Result<Status> {
         } else {
             sample.to_string()
         };
-        println!(
+        outln!(
             "{:<5} {:<24} {:>9} {:>4}  {sample:?}",
             row.id,
             row.name.as_deref().unwrap_or("-"),
             hms(row.speech_ms),
             row.recordings.len()
-        );
+        )?;
     }
     Ok(Status::Success)
 }

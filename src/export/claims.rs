@@ -5,8 +5,10 @@
 use serde::Serialize;
 
 use crate::claims::Claim;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::hms;
+
+use super::csv::{Cells, Table};
 
 /// A claim as exported: the claim's fields plus its citation and readable times.
 #[derive(Debug, Serialize)]
@@ -58,37 +60,37 @@ pub fn json(claims: &[Claim]) -> String {
     serde_json::to_string_pretty(&rows).expect("claims always serialize") + "\n"
 }
 
-/// CSV with a header row.
-pub fn csv(claims: &[Claim]) -> Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Invalid(format!("writing CSV: {e}"));
-    out.write_record([
-        "id",
-        "kind",
-        "speaker",
-        "recording",
-        "recording_date",
-        "start",
-        "end",
-        "quote",
-        "actor",
-        "data",
-        "place",
-        "dates",
-        "flags",
-        "citation",
-        "sha256",
-        "rule",
-        "found_by",
-        "score",
-    ])
-    .map_err(fail)?;
+/// CSV with a header row; `cells` says whether formula-like cells are neutralised.
+pub fn csv(claims: &[Claim], cells: Cells) -> Result<String> {
+    let mut out = Table::new(
+        &[
+            "id",
+            "kind",
+            "speaker",
+            "recording",
+            "recording_date",
+            "start",
+            "end",
+            "quote",
+            "actor",
+            "data",
+            "place",
+            "dates",
+            "flags",
+            "citation",
+            "sha256",
+            "rule",
+            "found_by",
+            "score",
+        ],
+        cells,
+    )?;
     for claim in claims {
         let date = claim
             .recording_date
             .map(|d| d.to_string())
             .unwrap_or_default();
-        out.write_record([
+        out.row([
             claim.id.as_str(),
             &claim.kind,
             claim.speaker.as_deref().unwrap_or(""),
@@ -107,13 +109,9 @@ pub fn csv(claims: &[Claim]) -> Result<String> {
             &claim.rule,
             claim.found_by.name(),
             &claim.score.map(|s| format!("{s:.3}")).unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
-    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+    out.finish()
 }
 
 /// A Markdown table; `|` and line breaks inside fields are escaped.

@@ -2,6 +2,7 @@
 //! stored data, so the same bytes come out every time.
 
 pub mod claims;
+pub mod csv;
 pub mod timeline;
 mod transcript;
 

@@ -10,8 +10,9 @@ use time::{Date, Month};
 
 use crate::claims::dates::Resolved;
 use crate::claims::{Claim, Rules};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
+use super::csv::{Cells, Table};
 use super::escape;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
@@ -200,29 +201,30 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// CSV with a header row: `date,date_text,event,mention,kind,speaker,quote,claim_id,citation,
-/// flags` (empty fields for unknown values, flags joined by `;`).
-pub fn csv(rows: &[Row]) -> Result<String> {
-    let fail = |e: csv::Error| Error::Invalid(format!("writing CSV: {e}"));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "date",
-        "date_text",
-        "event",
-        "mention",
-        "kind",
-        "speaker",
-        "quote",
-        "claim_id",
-        "citation",
-        "flags",
-    ])
-    .map_err(fail)?;
+/// flags` (empty fields for unknown values, flags joined by `;`); `cells` says whether
+/// formula-like cells are neutralised.
+pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
+    let mut out = Table::new(
+        &[
+            "date",
+            "date_text",
+            "event",
+            "mention",
+            "kind",
+            "speaker",
+            "quote",
+            "claim_id",
+            "citation",
+            "flags",
+        ],
+        cells,
+    )?;
     for row in rows {
         let date = row
             .date
             .map(|date| Resolved::Day(date).to_string())
             .unwrap_or_default();
-        out.write_record([
+        out.row([
             date.as_str(),
             &row.date_text,
             row.event,
@@ -233,13 +235,9 @@ pub fn csv(rows: &[Row]) -> Result<String> {
             &row.claim_id,
             &row.citation,
             &row.flags.join(";"),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
-    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
+    out.finish()
 }
 
 /// A pretty-printed JSON array of rows (`date` is `YYYY-MM-DD` or null).
@@ -963,7 +961,7 @@ mod tests {
 
     #[test]
     fn csv_has_a_header_and_a_row_per_line() {
-        let text = csv(&rows(&sample())).unwrap();
+        let text = csv(&rows(&sample()), Cells::Safe).unwrap();
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),

@@ -40,6 +40,7 @@ use tower_http::services::ServeFile;
 use crate::claims::Rules;
 use crate::error::{Error, Result};
 use crate::export::claims as claims_export;
+use crate::export::csv::Cells;
 use crate::ingest::rename_speaker;
 use crate::model::{parse_iso_date, Recording, SourceKind};
 use crate::search::meaning::MeaningIndex;
@@ -809,7 +810,7 @@ async fn claims_csv(
             query,
             "text/csv; charset=utf-8",
             "attachment; filename=\"claims.csv\"",
-            claims_export::csv,
+            |claims| claims_export::csv(claims, Cells::Safe),
         )
     })
     .await

@@ -143,3 +143,97 @@ fn every_export_imports_back_to_the_same_transcript() {
         }
     }
 }
+
+/// A hostile cue that starts with a spreadsheet formula: no CSV cell from `claims`, `search` or
+/// `timeline` starts with `=` (OWASP: a leading apostrophe), `--csv-raw` gives the bytes back,
+/// and JSON keeps the text verbatim.
+#[test]
+fn csv_exports_do_not_start_a_cell_with_a_formula() {
+    let work = Workdir::new();
+    let cue = r#"=HYPERLINK("http://x","y") the master admin in Beijing can see all user data."#;
+    let srt = work.path().join("2021-11-03 hostile.srt");
+    std::fs::write(&srt, format!("1\n00:00:01,000 --> 00:00:06,000\n{cue}\n\n")).unwrap();
+    work.run(&["import", srt.to_str().unwrap()]).ok();
+    let cells_of = |csv: &str| -> Vec<String> {
+        let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+        reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+            .collect()
+    };
+    for args in [
+        &["claims", "--format", "csv"][..],
+        &["search", "HYPERLINK", "--format", "csv"],
+        &["timeline", "--format", "csv"],
+    ] {
+        let cells = cells_of(&work.run(args).ok());
+        let quoted: Vec<&String> = cells.iter().filter(|c| c.contains("HYPERLINK")).collect();
+        assert!(!quoted.is_empty(), "{args:?}: the cue is exported");
+        for cell in &quoted {
+            assert!(cell.starts_with("'=HYPERLINK("), "{args:?}: {cell:?}");
+        }
+        for cell in &cells {
+            assert!(!cell.trim_start().starts_with('='), "{args:?}: {cell:?}");
+        }
+        let raw = [args, &["--csv-raw"]].concat();
+        let raw_cells = cells_of(&work.run(&raw).ok());
+        assert!(
+            raw_cells.iter().any(|c| c.starts_with("=HYPERLINK(")),
+            "{raw:?}: the bytes as spoken"
+        );
+    }
+    let json = work.run(&["claims", "--format", "json"]).json();
+    assert!(json[0]["quote"]
+        .as_str()
+        .unwrap()
+        .starts_with("=HYPERLINK("));
+}
+
+/// `verbatim <command> | head -1` exits 0 with no panic, whatever the command prints after the
+/// reader has gone.
+#[test]
+fn a_closed_pipe_ends_no_command_with_a_panic() {
+    let work = Workdir::new();
+    // Enough output (about 400 KB of search hits) that writes go on after `head` has exited.
+    let mut srt = String::new();
+    for i in 0..3000u32 {
+        let (s, e) = (i * 2000, i * 2000 + 1500);
+        let t = |ms: u32| {
+            format!(
+                "{:02}:{:02}:{:02},{:03}",
+                ms / 3_600_000,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000
+            )
+        };
+        srt.push_str(&format!(
+            "{}\n{} --> {}\nSpeaker {}: The vendor in Shenzhen can see all user data, line {i}.\n\n",
+            i + 1,
+            t(s),
+            t(e),
+            i % 3
+        ));
+    }
+    let file = work.path().join("2021-11-03 long call.srt");
+    std::fs::write(&file, srt).unwrap();
+    work.run(&["import", file.to_str().unwrap()]).ok();
+    for command in [
+        "list",
+        "search vendor --limit 3000",
+        "claims",
+        "claims --format csv",
+        "timeline",
+        "transcript '2021-11-03 long call'",
+        "speakers list",
+    ] {
+        let output = work
+            .shell(&format!("set -o pipefail; verbatim {command} | head -1"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{command}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
+    }
+}

@@ -89,6 +89,27 @@ impl Workdir {
         command
     }
 
+    /// A bash command line with this workdir's environment, where `verbatim` is the binary
+    /// under test; not yet started.
+    pub fn shell(&self, line: &str) -> Command {
+        let bin = Path::new(env!("CARGO_BIN_EXE_verbatim"));
+        let path =
+            std::env::join_paths(std::iter::once(bin.parent().unwrap().to_path_buf()).chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ))
+            .unwrap();
+        let verbatim = self.command(&[]);
+        let mut shell = Command::new("bash");
+        shell.args(["-c", line]).env("PATH", path);
+        for (key, value) in verbatim.get_envs() {
+            if let Some(value) = value {
+                shell.env(key, value);
+            }
+        }
+        shell.current_dir(self.path());
+        shell
+    }
+
     /// Runs `verbatim` with this workdir's store and the shared models folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = self
