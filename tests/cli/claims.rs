@@ -109,7 +109,7 @@ fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_
          lines that make none:\n{}",
         model_extra.join("\n")
     );
-    assert!(precision >= 0.85, "precision {precision:.3}");
+    assert!(precision >= 0.95, "precision {precision:.3}");
     let claims = &rules;
 
     // Every date the truth resolves for a claim line is resolved so in the claim.
