@@ -160,6 +160,11 @@ pub struct ImportArgs {
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides dates in file names.
     #[arg(long)]
     pub date: Option<String>,
+    /// Text encoding of every file in this run (utf-8, utf-16le, utf-16be, utf-32le, utf-32be,
+    /// windows-1252, or another WHATWG label) [default: a byte-order mark's, else UTF-8 when
+    /// the bytes are valid UTF-8, else windows-1252].
+    #[arg(long)]
+    pub encoding: Option<verbatim::import::encoding::TextEncoding>,
 }
 
 /// `verbatim search`.

@@ -624,35 +624,26 @@ pub fn rescan(store: &Store, rules: &Rules) -> Result<usize> {
 /// Transcript files larger than this are refused rather than read into memory.
 pub const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Imports a transcript made elsewhere as a recording. Its identity is the SHA-256 of the
-/// transcript file; the same bytes again change nothing. `format` forces a format, else it is
-/// detected. The date comes from `date`, else an ISO date in the file name, else unknown.
-/// `Ok(Err(_))` is this file's failure; `Err(_)` means the store cannot be written.
-pub fn import_transcript(
-    store: &mut Store,
-    rules: &Rules,
-    path: &Path,
-    format: Option<ImportFormat>,
-    date: Option<Date>,
-) -> Result<Result<Outcome>> {
-    match prepare_import(store, path, format, date) {
-        Ok(Prepared::New(recording, transcript)) => {
-            let mut outcomes = commit_batch(store, rules, vec![(*recording, transcript)])?;
-            Ok(Ok(outcomes.pop().expect("one outcome per recording")))
-        }
-        Ok(Prepared::Present(existing)) => Ok(Ok(Outcome::AlreadyPresent(existing))),
-        Err(e) => Ok(Err(e)),
-    }
+/// How a transcript file is read for import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// The format, else detected from the extension and content.
+    pub format: Option<ImportFormat>,
+    /// The recording date, else an ISO date in the file name, else unknown.
+    pub date: Option<Date>,
+    /// The text encoding, else a byte-order mark's, else UTF-8, else Windows-1252.
+    pub encoding: Option<import::encoding::TextEncoding>,
 }
 
-/// Reads and parses a transcript file for import without storing it (see
-/// [`import_transcript`]). An error is this file's failure.
-pub fn prepare_import(
-    store: &Store,
-    path: &Path,
-    format: Option<ImportFormat>,
-    date: Option<Date>,
-) -> Result<Prepared> {
+/// Reads and parses a transcript made elsewhere for import, without storing it
+/// ([`commit_batch`] stores it). Its identity is the SHA-256 of the transcript file: the same
+/// bytes again are [`Prepared::Present`]. An error is this file's failure.
+pub fn prepare_import(store: &Store, path: &Path, options: ImportOptions) -> Result<Prepared> {
+    let ImportOptions {
+        format,
+        date,
+        encoding,
+    } = options;
     let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
     if size == 0 {
         return Err(Error::EmptyFile { path: path.into() });
@@ -669,15 +660,14 @@ pub fn prepare_import(
         return Ok(Prepared::Present(Box::new(existing.clone())));
     }
     let size_bytes = bytes.len() as u64;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Malformed {
+    let decoded = import::encoding::decode(&bytes, encoding).map_err(|e| Error::Malformed {
         path: path.into(),
-        line: e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1,
-        reason: "not UTF-8 text".into(),
+        line: bytes[..e.offset].iter().filter(|b| **b == b'\n').count() + 1,
+        reason: e.reason,
     })?;
+    let text = decoded.text;
+    let encoding =
+        (decoded.how != import::encoding::How::Plain).then(|| decoded.encoding.name().to_string());
     let format = match format {
         Some(format) => format,
         None => import::detect_format(path, &text)?,
@@ -694,6 +684,7 @@ pub fn prepare_import(
         source_path: absolute(path),
         source: SourceKind::ImportedTranscript {
             format: format.name().into(),
+            encoding,
         },
         size_bytes,
         sha256: sha256.clone(),

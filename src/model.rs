@@ -186,6 +186,10 @@ pub enum SourceKind {
     ImportedTranscript {
         /// The format it was read as (`srt`, `vtt`, `whisper.cpp`, `whisperx`, `text`).
         format: String,
+        /// The text encoding it was read in, when not plain UTF-8 (`UTF-16LE`, `windows-1252`,
+        /// ...): a byte-order mark, `--encoding`, or the Windows-1252 fallback said so.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        encoding: Option<String>,
     },
 }
 
@@ -294,6 +298,7 @@ impl Recording {
             duration_ms: 0,
             source: SourceKind::ImportedTranscript {
                 format: "text".into(),
+                encoding: None,
             },
             audio: None,
             model: None,

@@ -8,7 +8,8 @@ use anyhow::{anyhow, Context};
 use verbatim::claims::Rules;
 use verbatim::import::ImportFormat;
 use verbatim::ingest::{
-    collect_transcript_inputs, commit_batch, prepare_import, Input, Outcome, Prepared,
+    collect_transcript_inputs, commit_batch, prepare_import, ImportOptions, Input, Outcome,
+    Prepared,
 };
 use verbatim::model::parse_iso_date;
 use verbatim::store::Store;
@@ -31,6 +32,11 @@ pub fn run(
         .as_deref()
         .map(|d| parse_iso_date(d).with_context(|| format!("--date {d:?} is not YYYY-MM-DD")))
         .transpose()?;
+    let options = ImportOptions {
+        format,
+        date,
+        encoding: args.encoding,
+    };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
     let rules = super::claims::load_rules(store_dir, sources)?;
@@ -42,7 +48,7 @@ pub fn run(
     for input in collect_transcript_inputs(&args.paths) {
         match input {
             Input::File(path) => {
-                let prepared = prepare_import(&store, &path, format, date);
+                let prepared = prepare_import(&store, &path, options);
                 batch.push(path, prepared);
                 if batch.is_full() {
                     batch.commit(&mut store, &rules, &mut report)?;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
 use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome, SpeakerMode};
-use verbatim::model::{hms, parse_iso_date, DateSource, Recording};
+use verbatim::model::{hms, parse_iso_date, DateSource, Recording, SourceKind};
 use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
@@ -173,6 +173,19 @@ fn describe(r: &Recording) -> String {
     } else {
         ""
     };
+    let encoding = match &r.source {
+        SourceKind::ImportedTranscript {
+            encoding: Some(encoding),
+            ..
+        } if !encoding.starts_with("UTF") => {
+            format!("  note: not UTF-8, read as {encoding} (--encoding sets another)")
+        }
+        SourceKind::ImportedTranscript {
+            encoding: Some(encoding),
+            ..
+        } => format!(", {encoding} text"),
+        _ => String::new(),
+    };
     let speakers = r
         .diarization
         .as_ref()
@@ -181,7 +194,7 @@ fn describe(r: &Recording) -> String {
             n => format!(", {n} speakers"),
         });
     format!(
-        "{}  sha256:{}  {}  {}  {} segments{speakers}{truncated}",
+        "{}  sha256:{}  {}  {}  {} segments{speakers}{encoding}{truncated}",
         r.name,
         r.short_hash(),
         hms(r.duration_ms),

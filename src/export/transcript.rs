@@ -75,7 +75,7 @@ fn txt(recording: &Recording, transcript: &Transcript) -> String {
         (Some(model), _) => {
             let _ = writeln!(out, "# model: {} sha256:{}", model.name, model.sha256);
         }
-        (None, SourceKind::ImportedTranscript { format }) => {
+        (None, SourceKind::ImportedTranscript { format, .. }) => {
             let _ = writeln!(out, "# imported: {format} transcript");
         }
         (None, SourceKind::Audio) => {}

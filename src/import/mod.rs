@@ -3,6 +3,7 @@
 //! Parsers are pure functions of the text: they report the 1-based line where a file goes
 //! wrong and never panic, whatever the input.
 
+pub mod encoding;
 mod json;
 mod subtitles;
 mod text;

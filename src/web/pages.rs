@@ -385,8 +385,11 @@ pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) ->
             Some(model) => format!("audio, transcribed with {}", model.name),
             None => "audio".to_string(),
         },
-        SourceKind::ImportedTranscript { format } => {
-            format!("imported transcript ({format}); no audio was transcribed here")
+        SourceKind::ImportedTranscript { format, encoding } => {
+            let encoding = encoding
+                .as_ref()
+                .map_or_else(String::new, |e| format!(", {e} text"));
+            format!("imported transcript ({format}{encoding}); no audio was transcribed here")
         }
     };
     let _ = write!(

@@ -237,3 +237,82 @@ fn a_closed_pipe_ends_no_command_with_a_panic() {
         assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
     }
 }
+
+/// SRT and WebVTT with a byte-order mark in UTF-16 or UTF-32 (either byte order) import with
+/// the same cues as their UTF-8 originals; a Windows-1252 file imports with its accented
+/// letters right and a note on its `added` line; `--encoding` overrides the guess.
+#[test]
+fn transcripts_in_utf16_utf32_and_windows_1252_import_with_the_right_text() {
+    let work = Workdir::new();
+    let encodings = repo().join("tests/data/import-encodings");
+    work.run(&["import", fixtures().join("meeting.srt").to_str().unwrap()])
+        .ok();
+    work.run(&["import", fixtures().join("meeting.vtt").to_str().unwrap()])
+        .ok();
+    let original = |ext: &str| {
+        let name = format!("meeting.{ext}");
+        work.run(&["transcript", &name, "--format", ext]).ok()
+    };
+    let (srt, vtt) = (original("srt"), original("vtt"));
+    for encoding in ["utf16le", "utf16be", "utf32le", "utf32be"] {
+        for (ext, expected) in [("srt", &srt), ("vtt", &vtt)] {
+            let name = format!("meeting-{encoding}.{ext}");
+            let added = work
+                .run(&["import", encodings.join(&name).to_str().unwrap()])
+                .ok();
+            let label = encoding.to_uppercase().replace("UTF", "UTF-");
+            assert!(added.contains(&format!("{label} text")), "{added}");
+            let text = work.run(&["transcript", &name, "--format", ext]).ok();
+            assert_eq!(&text, expected, "{name}");
+        }
+    }
+    let cp1252 = encodings.join("meeting-cp1252.srt");
+    let added = work.run(&["import", cp1252.to_str().unwrap()]).ok();
+    assert!(
+        added.contains("note: not UTF-8, read as windows-1252"),
+        "{added}"
+    );
+    let json = work
+        .run(&["transcript", "meeting-cp1252.srt", "--format", "json"])
+        .json();
+    let texts: Vec<&str> = json["transcript"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "The café’s “loyalty” export – all 5€ vouchers – is in Málaga.",
+            "Señor Núñez can see every customer’s address."
+        ]
+    );
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let entry = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "meeting-cp1252.srt")
+        .unwrap();
+    assert_eq!(entry["source"]["encoding"], "windows-1252");
+    assert_eq!(entry["sha256"], crate::sha256_of(&cp1252));
+    // Told it is Latin-1 (ISO-8859-1, which WHATWG maps to windows-1252), a copy reads the same.
+    let copy = work.copy(&cp1252, "copy-latin1.srt");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&copy)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"\r\n"))
+        .unwrap();
+    let given = work
+        .run(&["import", "--encoding", "latin1", copy.to_str().unwrap()])
+        .ok();
+    assert!(given.contains("1 added"), "{given}");
+    let bad = work.run(&["import", "--encoding", "klingon", copy.to_str().unwrap()]);
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("unknown encoding \"klingon\""),
+        "{}",
+        bad.stderr()
+    );
+}
