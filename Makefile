@@ -6,13 +6,18 @@ VERBATIM := target/release/verbatim
 MODELS ?= models
 DEMO_STORE ?= .verbatim
 
-.PHONY: setup build model demo test lint bench corpus clean
+.PHONY: setup build install model demo test test-fast lint bench corpus clean
 
 setup:
 	scripts/setup-system.sh
 
 build: setup
 	$(CARGO) build --release --locked
+
+# verbatim on the PATH (~/.cargo/bin), runnable from any folder; models then default to
+# ~/.local/share/verbatim/models (see README).
+install: setup
+	$(CARGO) install --locked --path .
 
 $(MODELS)/ggml-tiny.en.bin:
 	$(MAKE) build

@@ -18,9 +18,11 @@ pub struct Cli {
     )]
     pub store: PathBuf,
 
-    /// Where models live (Whisper, the voice encoder, the sentence model).
-    #[arg(long, global = true, env = "VERBATIM_MODELS", default_value = "models")]
-    pub models_dir: PathBuf,
+    /// Where models live (Whisper, the voice encoder, the sentence model) [default: ./models
+    /// when that folder exists, else $XDG_DATA_HOME/verbatim/models, else
+    /// ~/.local/share/verbatim/models].
+    #[arg(long, global = true, env = "VERBATIM_MODELS")]
+    pub models_dir: Option<PathBuf>,
 
     /// Claim rules (TOML) to use instead of the store's `rules.toml` or the built-in rules.
     #[arg(long, global = true, env = "VERBATIM_RULES")]
@@ -323,6 +325,8 @@ pub enum ModelsCommand {
         /// tiny.en, base or resemblyzer.
         name: String,
     },
+    /// The models folder in force and which models it holds.
+    List,
     /// Convert a CTranslate2 / faster-whisper Whisper model folder to a ggml file.
     ConvertCt2 {
         /// The folder holding model.bin and vocabulary.txt.

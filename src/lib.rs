@@ -27,6 +27,7 @@ pub mod import;
 pub mod ingest;
 pub mod meaning;
 pub mod model;
+pub mod models;
 pub mod search;
 pub mod select;
 pub mod sentence;

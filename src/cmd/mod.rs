@@ -41,10 +41,11 @@ impl From<Status> for ExitCode {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    let models = verbatim::models::locate(cli.models_dir.as_deref());
     let sources = claims::ClaimSources {
         rules: cli.rules.clone(),
         examples: cli.examples.clone(),
-        models_dir: cli.models_dir.clone(),
+        models_dir: models.path.clone(),
     };
     match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, &sources, args),
@@ -59,7 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Reindex(args) => search::reindex(&cli.store, &sources, args),
         Command::Transcript(args) => transcript::run(&cli.store, args),
         Command::List(args) => list::run(&cli.store, args),
-        Command::Models { command } => models::run(&cli.models_dir, command),
+        Command::Models { command } => models::run(&models, command),
     }
 }
 

@@ -1,8 +1,9 @@
 //! `verbatim models`: fetch a known model, or convert a CTranslate2 model folder.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
+use verbatim::models::ModelsDir;
 use verbatim::transcribe::convert::convert_ct2_to_ggml;
 use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
 use verbatim::{meaning, speakers};
@@ -11,8 +12,28 @@ use super::outln;
 use super::Status;
 use crate::cli::ModelsCommand;
 
-pub fn run(models_dir: &Path, command: ModelsCommand) -> anyhow::Result<Status> {
+pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status> {
+    let models_dir = models.path.as_path();
     match command {
+        ModelsCommand::List => {
+            outln!("models folder: {} ({})", models_dir.display(), models.why)?;
+            let mut known: Vec<(String, PathBuf)> = KnownModel::ALL
+                .iter()
+                .map(|m| (m.name().to_string(), models_dir.join(m.file_name())))
+                .collect();
+            known.push((
+                speakers::fetch::NAME.into(),
+                speakers::fetch::weights_path(models_dir),
+            ));
+            known.push((
+                meaning::fetch::NAME.into(),
+                meaning::encoder::model_dir(models_dir),
+            ));
+            for (name, path) in known {
+                let state = if path.exists() { "present" } else { "missing" };
+                outln!("{state:<8} {name:<12} {}", path.display())?;
+            }
+        }
         ModelsCommand::Fetch { name } => {
             let fetched = if name == meaning::fetch::NAME {
                 if !meaning::fetch::present(models_dir) {

