@@ -49,6 +49,14 @@ demo: model
 test: model
 	$(CARGO) test --release --locked
 
+# The fast tier, for the edit-test loop: unit tests and the CLI tests that need no model, no
+# transcription and no browser (modules named `fast`), against an empty models folder.
+FAST_MODELS := target/empty-models
+test-fast: setup
+	rm -rf $(FAST_MODELS) && mkdir -p $(FAST_MODELS)
+	VERBATIM_MODELS=$(CURDIR)/$(FAST_MODELS) $(CARGO) test --release --locked --lib --bins -- --skip with_voice_model
+	VERBATIM_MODELS=$(CURDIR)/$(FAST_MODELS) $(CARGO) test --release --locked --test cli -- fast::
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings

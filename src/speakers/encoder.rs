@@ -359,12 +359,15 @@ pub fn partial_slices(n_samples: usize) -> Vec<(usize, usize)> {
     slices
 }
 
-/// The encoder for tests, loaded from `models/` (fetched by `make model`).
+/// The encoder for tests, loaded from `VERBATIM_MODELS` or the repository's `models/`
+/// (fetched by `make model`). Tests that call it live in modules named `with_voice_model`,
+/// which `make test-fast` skips.
 #[cfg(test)]
 pub(crate) fn test_encoder() -> VoiceEncoder {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(super::fetch::WEIGHTS_FILE);
+    let models = std::env::var_os("VERBATIM_MODELS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+    let path = models.join(super::fetch::WEIGHTS_FILE);
     VoiceEncoder::load(&path).unwrap_or_else(|e| {
         panic!("{e} (run `make model` or `verbatim models fetch resemblyzer` first)")
     })
@@ -414,66 +417,6 @@ mod tests {
     }
 
     #[test]
-    fn one_window_matches_pytorch() {
-        let reference = reference();
-        let encoder = test_encoder();
-        let mel = encoder.front_end().mel(&jfk_preprocessed(&reference));
-        let expected = &reference["jfk"]["first_partial_forward"];
-        let raw = encoder.forward_raw(&[&mel[0..PARTIAL_FRAMES]]);
-        assert_close(
-            &raw[0],
-            &floats(&expected["raw_relu_output_before_l2"]),
-            "jfk window 0 raw",
-        );
-        let embedding = encoder.embed_windows(&[&mel[0..PARTIAL_FRAMES]]);
-        assert_close(
-            &embedding[0],
-            &floats(&expected["embedding"]),
-            "jfk window 0",
-        );
-    }
-
-    #[test]
-    fn embed_utterance_matches_resemblyzer_on_jfk() {
-        let reference = reference();
-        let encoder = test_encoder();
-        let expected = &reference["jfk"]["embed_utterance"];
-        let (embedding, slices) = encoder.embed_utterance(&jfk_preprocessed(&reference));
-        assert_eq!(slices.len(), 12);
-        assert_close(&embedding, &floats(&expected["embedding"]), "jfk utterance");
-    }
-
-    #[test]
-    fn embed_utterance_matches_resemblyzer_on_the_padded_synthetic_input() {
-        let reference = reference();
-        let encoder = test_encoder();
-        let expected = &reference["synthetic"]["embed_utterance"];
-        let samples = wav_s16("tests/data/speakers/synthetic_3s.wav");
-        let (embedding, slices) = encoder.embed_utterance(&samples);
-        assert_eq!(slices.len(), 3);
-        let partials: Vec<Vec<f32>> =
-            serde_json::from_value(expected["partial_embeddings"].clone()).unwrap();
-        let mel = encoder.front_end().mel(&{
-            let mut padded = samples.clone();
-            padded.resize(50_240, 0.0);
-            padded
-        });
-        let windows: Vec<&[MelFrame]> = slices
-            .iter()
-            .map(|&(s, _)| &mel[s / HOP..s / HOP + PARTIAL_FRAMES])
-            .collect();
-        // the batch of three gives each window the same result as alone
-        for (i, got) in encoder.embed_windows(&windows).iter().enumerate() {
-            assert_close(got, &partials[i], &format!("synthetic partial {i}"));
-        }
-        assert_close(
-            &embedding,
-            &floats(&expected["embedding"]),
-            "synthetic utterance",
-        );
-    }
-
-    #[test]
     fn a_file_that_is_not_the_pinned_weights_is_refused_with_its_name() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pretrained.pt");
@@ -486,5 +429,70 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(missing.contains("models fetch resemblyzer"), "{missing}");
+    }
+
+    /// Needs the real voice model: `make test-fast` skips these.
+    mod with_voice_model {
+        use super::*;
+
+        #[test]
+        fn one_window_matches_pytorch() {
+            let reference = reference();
+            let encoder = test_encoder();
+            let mel = encoder.front_end().mel(&jfk_preprocessed(&reference));
+            let expected = &reference["jfk"]["first_partial_forward"];
+            let raw = encoder.forward_raw(&[&mel[0..PARTIAL_FRAMES]]);
+            assert_close(
+                &raw[0],
+                &floats(&expected["raw_relu_output_before_l2"]),
+                "jfk window 0 raw",
+            );
+            let embedding = encoder.embed_windows(&[&mel[0..PARTIAL_FRAMES]]);
+            assert_close(
+                &embedding[0],
+                &floats(&expected["embedding"]),
+                "jfk window 0",
+            );
+        }
+
+        #[test]
+        fn embed_utterance_matches_resemblyzer_on_jfk() {
+            let reference = reference();
+            let encoder = test_encoder();
+            let expected = &reference["jfk"]["embed_utterance"];
+            let (embedding, slices) = encoder.embed_utterance(&jfk_preprocessed(&reference));
+            assert_eq!(slices.len(), 12);
+            assert_close(&embedding, &floats(&expected["embedding"]), "jfk utterance");
+        }
+
+        #[test]
+        fn embed_utterance_matches_resemblyzer_on_the_padded_synthetic_input() {
+            let reference = reference();
+            let encoder = test_encoder();
+            let expected = &reference["synthetic"]["embed_utterance"];
+            let samples = wav_s16("tests/data/speakers/synthetic_3s.wav");
+            let (embedding, slices) = encoder.embed_utterance(&samples);
+            assert_eq!(slices.len(), 3);
+            let partials: Vec<Vec<f32>> =
+                serde_json::from_value(expected["partial_embeddings"].clone()).unwrap();
+            let mel = encoder.front_end().mel(&{
+                let mut padded = samples.clone();
+                padded.resize(50_240, 0.0);
+                padded
+            });
+            let windows: Vec<&[MelFrame]> = slices
+                .iter()
+                .map(|&(s, _)| &mel[s / HOP..s / HOP + PARTIAL_FRAMES])
+                .collect();
+            // the batch of three gives each window the same result as alone
+            for (i, got) in encoder.embed_windows(&windows).iter().enumerate() {
+                assert_close(got, &partials[i], &format!("synthetic partial {i}"));
+            }
+            assert_close(
+                &embedding,
+                &floats(&expected["embedding"]),
+                "synthetic utterance",
+            );
+        }
     }
 }

@@ -73,42 +73,6 @@ fn sigkill_during_ingest_then_rerun_equals_a_clean_run() {
     kill_and_rerun(&args, &[300, 2_500, 6_000, 12_000], 4);
 }
 
-#[test]
-fn sigkill_during_a_bulk_import_then_rerun_equals_a_clean_run() {
-    // 2,500 transcripts of 40 lines: the import stores them in several batches.
-    let sources = tempfile::tempdir().unwrap();
-    for file in 0..2_500 {
-        let mut text = String::new();
-        for line in 0..40 {
-            let seconds = line * 5;
-            text.push_str(&format!(
-                "[00:{:02}:{:02}] Speaker {}: file {file} line {line} the data stays here\n",
-                seconds / 60,
-                seconds % 60,
-                line % 3
-            ));
-        }
-        std::fs::write(
-            sources
-                .path()
-                .join(format!("2021-10-{:02} call {file:04}.txt", file % 28 + 1)),
-            text,
-        )
-        .unwrap();
-    }
-    let folder = sources.path().to_str().unwrap();
-    // Without the sentence model: embedding 100,000 distinct lines would take minutes, and the
-    // store's batches are what this test is about (the ingest test above runs with the model,
-    // so a kill between claims and embeddings is mended there).
-    let no_models = tempfile::tempdir().unwrap();
-    let no_models = no_models.path().to_str().unwrap();
-    kill_and_rerun(
-        &["--models-dir", no_models, "import", folder],
-        &[150, 600, 1_500],
-        2_500,
-    );
-}
-
 /// Runs `args` to the end in a clean store, then kills the same command at each moment in a
 /// fresh store and checks what was left, then that a rerun reaches the clean run's state.
 fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
@@ -158,5 +122,46 @@ fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
         );
         let manifest: Value = work.manifest();
         assert_eq!(manifest["recordings"].as_array().unwrap().len(), recordings);
+    }
+}
+
+/// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
+mod fast {
+    use super::*;
+
+    #[test]
+    fn sigkill_during_a_bulk_import_then_rerun_equals_a_clean_run() {
+        // 2,500 transcripts of 40 lines: the import stores them in several batches.
+        let sources = tempfile::tempdir().unwrap();
+        for file in 0..2_500 {
+            let mut text = String::new();
+            for line in 0..40 {
+                let seconds = line * 5;
+                text.push_str(&format!(
+                    "[00:{:02}:{:02}] Speaker {}: file {file} line {line} the data stays here\n",
+                    seconds / 60,
+                    seconds % 60,
+                    line % 3
+                ));
+            }
+            std::fs::write(
+                sources
+                    .path()
+                    .join(format!("2021-10-{:02} call {file:04}.txt", file % 28 + 1)),
+                text,
+            )
+            .unwrap();
+        }
+        let folder = sources.path().to_str().unwrap();
+        // Without the sentence model: embedding 100,000 distinct lines would take minutes, and the
+        // store's batches are what this test is about (the ingest test above runs with the model,
+        // so a kill between claims and embeddings is mended there).
+        let no_models = tempfile::tempdir().unwrap();
+        let no_models = no_models.path().to_str().unwrap();
+        kill_and_rerun(
+            &["--models-dir", no_models, "import", folder],
+            &[150, 600, 1_500],
+            2_500,
+        );
     }
 }

@@ -60,9 +60,8 @@ pub struct Workdir {
 }
 
 impl Workdir {
-    #[allow(clippy::new_without_default)] // needs the model: not a default
+    #[allow(clippy::new_without_default)] // a fresh temporary folder each time: not a default
     pub fn new() -> Workdir {
-        tiny_model();
         Workdir {
             dir: tempfile::tempdir().expect("temp dir"),
         }

@@ -25,32 +25,6 @@ fn a_truncated_model_is_a_clear_error_and_the_store_is_untouched() {
 }
 
 #[test]
-fn a_file_that_is_not_a_model_and_a_missing_model_are_clear_errors() {
-    let work = Workdir::new();
-    let jfk = repo().join("tests/data/jfk.wav");
-    let run = work.run(&[
-        "ingest",
-        "--model",
-        jfk.to_str().unwrap(),
-        jfk.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("not a ggml Whisper model"),
-        "{}",
-        run.stderr()
-    );
-
-    let run = work.run(&["ingest", "--model", "small.en", jfk.to_str().unwrap()]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("verbatim models fetch small.en"),
-        "{}",
-        run.stderr()
-    );
-}
-
-#[test]
 fn fetch_reports_a_model_already_present_with_its_hash() {
     let work = Workdir::new();
     let out = work.run(&["models", "fetch", "tiny.en"]).ok();
@@ -59,21 +33,6 @@ fn fetch_reports_a_model_already_present_with_its_hash() {
     let unknown = work.run(&["models", "fetch", "huge"]);
     assert_eq!(unknown.code(), 2);
     assert!(unknown.stderr().contains("unknown model \"huge\""));
-}
-
-#[test]
-fn convert_ct2_refuses_a_folder_without_a_model() {
-    let work = Workdir::new();
-    let out = work.path().join("out.bin");
-    let run = work.run(&[
-        "models",
-        "convert-ct2",
-        work.path().to_str().unwrap(),
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("model.bin"), "{}", run.stderr());
-    assert!(!out.exists());
 }
 
 /// Installed use: with no `./models` and no `--models-dir`, `models fetch tiny.en` run in one
@@ -137,4 +96,50 @@ fn models_live_in_the_user_data_directory_when_no_folder_is_given() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("1 added"), "{out}");
     assert!(two.join(".verbatim/manifest.json").exists());
+}
+
+/// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
+mod fast {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_model_and_a_missing_model_are_clear_errors() {
+        let work = Workdir::new();
+        let jfk = repo().join("tests/data/jfk.wav");
+        let run = work.run(&[
+            "ingest",
+            "--model",
+            jfk.to_str().unwrap(),
+            jfk.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code(), 2);
+        assert!(
+            run.stderr().contains("not a ggml Whisper model"),
+            "{}",
+            run.stderr()
+        );
+
+        let run = work.run(&["ingest", "--model", "small.en", jfk.to_str().unwrap()]);
+        assert_eq!(run.code(), 2);
+        assert!(
+            run.stderr().contains("verbatim models fetch small.en"),
+            "{}",
+            run.stderr()
+        );
+    }
+
+    #[test]
+    fn convert_ct2_refuses_a_folder_without_a_model() {
+        let work = Workdir::new();
+        let out = work.path().join("out.bin");
+        let run = work.run(&[
+            "models",
+            "convert-ct2",
+            work.path().to_str().unwrap(),
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code(), 2);
+        assert!(run.stderr().contains("model.bin"), "{}", run.stderr());
+        assert!(!out.exists());
+    }
 }

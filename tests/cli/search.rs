@@ -125,163 +125,170 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-#[test]
-fn queries_return_exactly_the_expected_lines() {
-    let work = corpus_text_store();
+/// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
+mod fast {
+    use super::*;
 
-    let phrase = search(&work, &[r#""see everything""#]);
-    assert_eq!(
-        phrase,
-        expected(|_, w| has_phrase(w, &["see", "everything"]))
-    );
-    assert_eq!(phrase.len(), 3);
+    #[test]
+    fn queries_return_exactly_the_expected_lines() {
+        let work = corpus_text_store();
 
-    // Boolean with a date range: English stemming makes "engineers" and "engineering" match.
-    let boolean = search(
-        &work,
-        &[
-            "beijing AND (admin OR engineer)",
-            "--from",
-            "2021-10-01",
-            "--to",
-            "2021-12-31",
-        ],
-    );
-    let in_range = |file: &str| {
-        // (The board call is dated only by its audio's tag: its imported text has no date.)
-        ["2021-10-05", "2021-11-03", "interview 2021-12-02"]
+        let phrase = search(&work, &[r#""see everything""#]);
+        assert_eq!(
+            phrase,
+            expected(|_, w| has_phrase(w, &["see", "everything"]))
+        );
+        assert_eq!(phrase.len(), 3);
+
+        // Boolean with a date range: English stemming makes "engineers" and "engineering" match.
+        let boolean = search(
+            &work,
+            &[
+                "beijing AND (admin OR engineer)",
+                "--from",
+                "2021-10-01",
+                "--to",
+                "2021-12-31",
+            ],
+        );
+        let in_range = |file: &str| {
+            // (The board call is dated only by its audio's tag: its imported text has no date.)
+            ["2021-10-05", "2021-11-03", "interview 2021-12-02"]
+                .iter()
+                .any(|d| file.contains(d))
+        };
+        assert_eq!(
+            boolean,
+            expected(|file, w| in_range(file)
+                && w.iter().any(|x| x == "beijing")
+                && w.iter().any(|x| x == "admin" || x.starts_with("engineer")))
+        );
+        assert!(!boolean.is_empty());
+
+        let fuzzy = search(&work, &["acess~1"]);
+        assert_eq!(
+            fuzzy,
+            expected(|_, w| w.iter().any(|x| distance(x, "acess") <= 1))
+        );
+        assert!(fuzzy.len() >= 10, "{}", fuzzy.len());
+
+        // Proximity: "user" and "data" at most 3 positions apart, in that order or not.
+        let near = search(&work, &[r#""user data"~3"#]);
+        let close = |w: &[String]| {
+            w.iter().enumerate().any(|(i, x)| {
+                x == "user"
+                    && w.iter()
+                        .enumerate()
+                        .any(|(j, y)| y == "data" && i.abs_diff(j) <= 3)
+            })
+        };
+        assert!(
+            near.iter().all(|l| close(&normalize_words(&l.3))),
+            "{near:#?}"
+        );
+        assert!(expected(|_, w| has_phrase(w, &["user", "data"])).is_subset(&near));
+
+        let by_speaker = search(&work, &["data", "--speaker", "security lead"]);
+        assert_eq!(
+            by_speaker,
+            expected(|_, w| w.iter().any(|x| x == "data"))
+                .into_iter()
+                .filter(|l| l.2 == "Security Lead")
+                .collect()
+        );
+        assert!(!by_speaker.is_empty());
+
+        let one_recording = search(
+            &work,
+            &["beijing", "--recording", "2022-01-11 escalation call.ogg"],
+        );
+        assert_eq!(
+            one_recording,
+            expected(|file, w| file.starts_with("2022-01-11") && w.iter().any(|x| x == "beijing"))
+        );
+    }
+
+    #[test]
+    fn hits_carry_highlights_context_and_date_order() {
+        let work = corpus_text_store();
+        let hits = work
+            .run(&[
+                "search",
+                r#""master admin""#,
+                "--format",
+                "json",
+                "--sort",
+                "date",
+                "--context",
+                "1",
+            ])
+            .json();
+        let hits = hits.as_array().unwrap();
+        assert!(hits.len() >= 3);
+        // Dated hits in date order, undated ones last.
+        let dates: Vec<(bool, &str)> = hits
             .iter()
-            .any(|d| file.contains(d))
-    };
-    assert_eq!(
-        boolean,
-        expected(|file, w| in_range(file)
-            && w.iter().any(|x| x == "beijing")
-            && w.iter().any(|x| x == "admin" || x.starts_with("engineer")))
-    );
-    assert!(!boolean.is_empty());
-
-    let fuzzy = search(&work, &["acess~1"]);
-    assert_eq!(
-        fuzzy,
-        expected(|_, w| w.iter().any(|x| distance(x, "acess") <= 1))
-    );
-    assert!(fuzzy.len() >= 10, "{}", fuzzy.len());
-
-    // Proximity: "user" and "data" at most 3 positions apart, in that order or not.
-    let near = search(&work, &[r#""user data"~3"#]);
-    let close = |w: &[String]| {
-        w.iter().enumerate().any(|(i, x)| {
-            x == "user"
-                && w.iter()
-                    .enumerate()
-                    .any(|(j, y)| y == "data" && i.abs_diff(j) <= 3)
-        })
-    };
-    assert!(
-        near.iter().all(|l| close(&normalize_words(&l.3))),
-        "{near:#?}"
-    );
-    assert!(expected(|_, w| has_phrase(w, &["user", "data"])).is_subset(&near));
-
-    let by_speaker = search(&work, &["data", "--speaker", "security lead"]);
-    assert_eq!(
-        by_speaker,
-        expected(|_, w| w.iter().any(|x| x == "data"))
-            .into_iter()
-            .filter(|l| l.2 == "Security Lead")
-            .collect()
-    );
-    assert!(!by_speaker.is_empty());
-
-    let one_recording = search(
-        &work,
-        &["beijing", "--recording", "2022-01-11 escalation call.ogg"],
-    );
-    assert_eq!(
-        one_recording,
-        expected(|file, w| file.starts_with("2022-01-11") && w.iter().any(|x| x == "beijing"))
-    );
-}
-
-#[test]
-fn hits_carry_highlights_context_and_date_order() {
-    let work = corpus_text_store();
-    let hits = work
-        .run(&[
-            "search",
-            r#""master admin""#,
-            "--format",
-            "json",
-            "--sort",
-            "date",
-            "--context",
-            "1",
-        ])
-        .json();
-    let hits = hits.as_array().unwrap();
-    assert!(hits.len() >= 3);
-    // Dated hits in date order, undated ones last.
-    let dates: Vec<(bool, &str)> = hits
-        .iter()
-        .map(|h| {
-            let date = h["recording_date"].as_str();
-            (date.is_none(), date.unwrap_or(""))
-        })
-        .collect();
-    let mut sorted = dates.clone();
-    sorted.sort();
-    assert_eq!(dates, sorted);
-    assert!(
-        dates.last().unwrap().0,
-        "the undated memo comes last: {dates:?}"
-    );
-    for hit in hits {
-        let text: Vec<char> = hit["text"].as_str().unwrap().chars().collect();
-        let marked: Vec<String> = hit["highlights"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize]
-                    .iter()
-                    .collect::<String>()
-                    .to_lowercase()
+            .map(|h| {
+                let date = h["recording_date"].as_str();
+                (date.is_none(), date.unwrap_or(""))
             })
             .collect();
-        assert_eq!(marked, ["master", "admin"], "{hit}");
-        assert!(hit["before"].as_array().unwrap().len() <= 1);
-        assert_eq!(hit["start"].as_str().unwrap().len(), 8);
+        let mut sorted = dates.clone();
+        sorted.sort();
+        assert_eq!(dates, sorted);
+        assert!(
+            dates.last().unwrap().0,
+            "the undated memo comes last: {dates:?}"
+        );
+        for hit in hits {
+            let text: Vec<char> = hit["text"].as_str().unwrap().chars().collect();
+            let marked: Vec<String> = hit["highlights"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize]
+                        .iter()
+                        .collect::<String>()
+                        .to_lowercase()
+                })
+                .collect();
+            assert_eq!(marked, ["master", "admin"], "{hit}");
+            assert!(hit["before"].as_array().unwrap().len() <= 1);
+            assert_eq!(hit["start"].as_str().unwrap().len(), 8);
+        }
+        let table = work.run(&["search", r#""see everything""#]).ok();
+        assert!(table.contains("**see** **everything**"), "{table}");
+        let csv = work.run(&["search", "virginia", "--format", "csv"]).ok();
+        assert!(
+            csv.starts_with("recording,sha256,recording_date,speaker,start,start_ms,end_ms,text")
+        );
     }
-    let table = work.run(&["search", r#""see everything""#]).ok();
-    assert!(table.contains("**see** **everything**"), "{table}");
-    let csv = work.run(&["search", "virginia", "--format", "csv"]).ok();
-    assert!(csv.starts_with("recording,sha256,recording_date,speaker,start,start_ms,end_ms,text"));
-}
 
-#[test]
-fn no_match_is_exit_1_and_bad_queries_are_exit_2() {
-    let work = corpus_text_store();
-    let none = work.run(&["search", "zzyzx"]);
-    assert_eq!((none.code(), none.stdout()), (1, String::new()));
-    // nested deep enough to overflow tantivy's recursive parser if it were parsed
-    let deep = format!("{}beijing{}", "(".repeat(20_000), ")".repeat(20_000));
-    for (query, message) in [
-        (r#""unbalanced"#, "unbalanced quote"),
-        ("nofield:x", "Field does not exist"),
-        ("", "empty query"),
-        ("access~7", "fuzzy distance must be 1 or 2"),
-        (deep.as_str(), "nests parentheses 20000 deep"),
-    ] {
-        let run = work.run(&["search", query]);
-        assert_eq!(run.code(), 2, "{query}");
-        assert!(run.stderr().contains(message), "{query}: {}", run.stderr());
+    #[test]
+    fn no_match_is_exit_1_and_bad_queries_are_exit_2() {
+        let work = corpus_text_store();
+        let none = work.run(&["search", "zzyzx"]);
+        assert_eq!((none.code(), none.stdout()), (1, String::new()));
+        // nested deep enough to overflow tantivy's recursive parser if it were parsed
+        let deep = format!("{}beijing{}", "(".repeat(20_000), ")".repeat(20_000));
+        for (query, message) in [
+            (r#""unbalanced"#, "unbalanced quote"),
+            ("nofield:x", "Field does not exist"),
+            ("", "empty query"),
+            ("access~7", "fuzzy distance must be 1 or 2"),
+            (deep.as_str(), "nests parentheses 20000 deep"),
+        ] {
+            let run = work.run(&["search", query]);
+            assert_eq!(run.code(), 2, "{query}");
+            assert!(run.stderr().contains(message), "{query}: {}", run.stderr());
+        }
+        // The index is rebuilt from the store with the same content.
+        let before = search(&work, &["beijing"]);
+        assert!(work
+            .run(&["reindex"])
+            .ok()
+            .contains("indexed 150 segments of 7 recordings"));
+        assert_eq!(search(&work, &["beijing"]), before);
     }
-    // The index is rebuilt from the store with the same content.
-    let before = search(&work, &["beijing"]);
-    assert!(work
-        .run(&["reindex"])
-        .ok()
-        .contains("indexed 150 segments of 7 recordings"));
-    assert_eq!(search(&work, &["beijing"]), before);
 }

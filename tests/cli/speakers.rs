@@ -383,24 +383,6 @@ fn one_real_voice_is_one_speaker() {
 }
 
 #[test]
-fn speaker_commands_on_a_missing_store_say_so_and_create_nothing() {
-    let work = Workdir::new();
-    for args in [
-        vec!["speakers", "list"],
-        vec!["speakers", "rename", "S1", "Someone"],
-    ] {
-        let run = work.run(&args);
-        assert_eq!(run.code(), 2, "{args:?}");
-        assert!(
-            run.stderr().contains("no evidence store"),
-            "{}",
-            run.stderr()
-        );
-    }
-    assert!(!work.store().exists());
-}
-
-#[test]
 fn speakers_of_a_recording_that_was_never_stored_are_forgotten_by_the_next_command() {
     let work = corpus_copy();
     // what an ingest that saved the registry and then crashed before storing its recording
@@ -424,4 +406,27 @@ fn speakers_of_a_recording_that_was_never_stored_are_forgotten_by_the_next_comma
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(&ghost));
     assert!(!text.contains("S999"));
+}
+
+/// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
+mod fast {
+    use super::*;
+
+    #[test]
+    fn speaker_commands_on_a_missing_store_say_so_and_create_nothing() {
+        let work = Workdir::new();
+        for args in [
+            vec!["speakers", "list"],
+            vec!["speakers", "rename", "S1", "Someone"],
+        ] {
+            let run = work.run(&args);
+            assert_eq!(run.code(), 2, "{args:?}");
+            assert!(
+                run.stderr().contains("no evidence store"),
+                "{}",
+                run.stderr()
+            );
+        }
+        assert!(!work.store().exists());
+    }
 }
