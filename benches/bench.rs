@@ -46,6 +46,9 @@ fn main() {
                 .unwrap_or(1_000_000),
         ),
         Some("ingest") => run(),
+        Some("serve") => {
+            serve_bench(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-out/store-index"))
+        }
         Some("speakers") => speakers_bench(),
         Some("meaning") => {
             meaning_bench(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000))
@@ -143,7 +146,103 @@ fn index_bench(segments: usize) -> anyhow::Result<()> {
             times[times.len() * 99 / 100]
         );
     }
-    claims_bench(&store)
+    claims_bench(&store)?;
+    serve_bench(&store)
+}
+
+/// `verbatim serve` on the store the index benchmark built (`verbatim-bench serve` reuses it):
+/// search pages under 8 concurrent clients, then the claims page, each request a new HTTP
+/// connection as a browser's first request would be.
+fn serve_bench(store: &Path) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+    anyhow::ensure!(
+        store.join("manifest.json").exists(),
+        "{} has no store: run `verbatim-bench index` first",
+        store.display()
+    );
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let starting = Instant::now();
+    let mut child = Command::new(root.join("target/release/verbatim"))
+        .arg("--store")
+        .arg(store)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+    let authority = line.trim().trim_start_matches("http://").to_string();
+    let start_s = starting.elapsed().as_secs_f64();
+    let get = |target: &str| -> anyhow::Result<(f64, usize)> {
+        let started = Instant::now();
+        let mut stream = std::net::TcpStream::connect(&authority)?;
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response)?;
+        anyhow::ensure!(response.starts_with(b"HTTP/1.1 200"), "{target}: not 200");
+        Ok((started.elapsed().as_secs_f64() * 1000.0, response.len()))
+    };
+    let targets = [
+        "/?q=%22see+everything%22",
+        "/?q=beijing+AND+%28admin+OR+engineer%29",
+        "/?q=acess~1",
+        "/?q=%22user+data%22~3&speaker=Security+Lead&sort=date",
+    ];
+    let (first_ms, _) = get(targets[0])?;
+    let clients = 8;
+    let per_client = 50;
+    let times = std::sync::Mutex::new(Vec::new());
+    let started = Instant::now();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let (get, times, targets) = (&get, &times, &targets);
+                scope.spawn(move || -> anyhow::Result<()> {
+                    for i in 0..per_client {
+                        let (ms, _) = get(targets[(c + i) % targets.len()])?;
+                        times.lock().expect("no panic").push(ms);
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().expect("client thread")?;
+        }
+        Ok(())
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    let mut times = times.into_inner().expect("no panic");
+    times.sort_by(|a, b| a.total_cmp(b));
+    let (claims_cold, bytes) = get("/claims")?;
+    let mut claims_warm: Vec<f64> = (0..10)
+        .map(|_| get("/claims?kind=access&speaker=Legal+Counsel").map(|(ms, _)| ms))
+        .collect::<anyhow::Result<_>>()?;
+    claims_warm.sort_by(|a, b| a.total_cmp(b));
+    let (claims_all, _) = get("/claims")?;
+    let _ = child.kill();
+    let _ = child.wait();
+    println!();
+    println!("serve: listening after {start_s:.1} s (store, index and every claim read)");
+    println!(
+        "serve: {} search pages from {clients} concurrent clients in {wall:.1} s ({:.0}/s): \
+         p50 {:.1} ms, p99 {:.1} ms (the first request, which reads the store, {first_ms:.0} ms)",
+        times.len(),
+        times.len() as f64 / wall,
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+    );
+    println!(
+        "serve: /claims first request {claims_cold:.0} ms ({} KiB page), then {claims_all:.0} ms; \
+         filtered (kind and speaker) p50 {:.1} ms",
+        bytes / 1024,
+        claims_warm[claims_warm.len() / 2]
+    );
+    Ok(())
 }
 
 /// Claim extraction over every stored transcript, through the library, one thread: the same

@@ -5,6 +5,7 @@
 //! It reads the store, the claims and the last verification, so it sits beside `ingest` and
 //! `verify` rather than in a stage.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::claims::{Claim, ClaimFlag, ClaimSet, FoundBy, Rules, CLAIMS_DIR, DEFA
 use crate::error::{Error, Result};
 use crate::meaning::classifier::Examples;
 use crate::meaning::LazyClaimModel;
+use crate::model::Recording;
 use crate::search::SearchQuery;
 use crate::store::Store;
 use crate::verify::{last_statuses, SourceStatus};
@@ -126,82 +128,71 @@ impl Filter {
 pub struct Selection {
     /// In recording date (undated last), recording and time order.
     pub claims: Vec<Claim>,
+    /// How many claims the filter selects: more than `claims` holds when only the first were
+    /// kept ([`StoredClaims::select_first`]).
+    pub total: usize,
     /// How many of the recordings read had claims found with other rules than those in force
     /// (`verbatim claims --rescan` applies them).
     pub stale_recordings: usize,
 }
 
-/// The stored claims that pass `filter`, in recording date, recording and time order, with the
-/// last verification's findings added as flags (`source_changed`, `source_missing`).
-/// Recordings whose claims are missing (a crash) are extracted on the spot and stored. A kind
-/// the rules do not define is an error that lists the kinds they do.
-pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection> {
-    let only = filter.recording_sha256(store)?;
-    if let Some(kind) = &filter.kind {
-        if !rules.kinds.iter().any(|k| &k.name == kind) {
-            let known: Vec<&str> = rules.kinds.iter().map(|k| k.name.as_str()).collect();
-            return Err(Error::Invalid(format!(
-                "unknown kind {kind:?} (the rules in force have: {})",
-                known.join(", ")
-            )));
-        }
-    }
+/// What to do about a recording whose claims are missing (a crash between storing it and
+/// extracting them; the next writing command mends it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Extract them and store them (the commands).
+    ExtractAndStore,
+    /// Extract them for this answer only: readers such as `serve` never write.
+    ExtractOnly,
+}
+
+/// Every stored claim of the recordings `wanted` keeps, in recording date (undated last),
+/// recording and time order, with the last verification's findings added as flags
+/// (`source_changed`, `source_missing`). Model-only claims are all here, whatever their score:
+/// [`StoredClaims::select`] applies the filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredClaims {
+    /// The claims.
+    pub claims: Vec<Claim>,
+    /// The recordings (SHA-256) whose claims were found with other rules than those in force.
+    pub stale: HashSet<String>,
+}
+
+/// Reads the claims of every recording `wanted` keeps (see [`StoredClaims`]).
+pub fn stored_claims(
+    store: &Store,
+    rules: &Rules,
+    wanted: impl Fn(&Recording) -> bool,
+    missing: Missing,
+) -> Result<StoredClaims> {
     let statuses = last_statuses(store)?;
-    let mut stale_recordings = 0;
-    let mut out = Vec::new();
-    for recording in store.recordings() {
-        if only.as_ref().is_some_and(|sha| sha != &recording.sha256) {
-            continue;
-        }
-        if filter.from.is_some() || filter.to.is_some() {
-            let Some(day) = recording.recording_date else {
-                continue;
-            };
-            if filter.from.is_some_and(|f| day < f) || filter.to.is_some_and(|t| day > t) {
-                continue;
-            }
-        }
+    let mut out = StoredClaims::default();
+    for recording in store.recordings().iter().filter(|r| wanted(r)) {
         let set = match store.derived::<ClaimSet>(CLAIMS_DIR, &recording.sha256)? {
             Some(set) => set,
             None => {
                 let transcript = store.transcript(recording)?;
                 let set = crate::claims::extract(rules, recording, &transcript)?;
-                store.put_derived(CLAIMS_DIR, &recording.sha256, &set)?;
+                if missing == Missing::ExtractAndStore {
+                    store.put_derived(CLAIMS_DIR, &recording.sha256, &set)?;
+                }
                 set
             }
         };
         if set.rules_sha256 != rules.fingerprint {
-            stale_recordings += 1;
+            out.stale.insert(recording.sha256.clone());
         }
         let extra = match statuses.get(&recording.sha256) {
             Some(SourceStatus::Changed { .. }) => Some(ClaimFlag::SourceChanged),
             Some(SourceStatus::Missing { .. }) => Some(ClaimFlag::SourceMissing),
             _ => None,
         };
-        let min_score = filter.min_score.unwrap_or(DEFAULT_MIN_SCORE);
-        for mut claim in set.claims {
-            if filter.kind.as_ref().is_some_and(|k| k != &claim.kind) {
-                continue;
-            }
-            if claim.found_by == FoundBy::Model && claim.score.unwrap_or(0.0) < min_score {
-                continue;
-            }
-            if let Some(speaker) = &filter.speaker {
-                if !claim
-                    .speaker
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(speaker))
-                {
-                    continue;
-                }
-            }
-            if let Some(flag) = extra {
-                claim.flags.push(flag);
-            }
-            out.push(claim);
-        }
+        out.claims.extend(set.claims.into_iter().map(|mut claim| {
+            claim.flags.extend(extra);
+            claim
+        }));
     }
-    out.sort_by(|a, b| {
+    out.claims.sort_by(|a, b| {
         (
             a.recording_date.is_none(),
             a.recording_date,
@@ -215,8 +206,98 @@ pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection
                 b.start_ms,
             ))
     });
-    Ok(Selection {
-        claims: out,
-        stale_recordings,
+    Ok(out)
+}
+
+impl StoredClaims {
+    /// The claims `filter` selects, in the same order. A kind the rules do not define is an
+    /// error that lists the kinds they do.
+    pub fn select(&self, store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection> {
+        self.select_first(store, rules, filter, usize::MAX)
+    }
+
+    /// [`StoredClaims::select`], keeping only the first `most` claims (a page's rows);
+    /// [`Selection::total`] counts them all.
+    pub fn select_first(
+        &self,
+        store: &Store,
+        rules: &Rules,
+        filter: &Filter,
+        most: usize,
+    ) -> Result<Selection> {
+        check_kind(rules, filter)?;
+        let only = filter.recording_sha256(store)?;
+        let min_score = filter.min_score.unwrap_or(DEFAULT_MIN_SCORE);
+        let mut total = 0;
+        let mut claims = Vec::new();
+        let selected = self.claims.iter().filter(|claim| {
+            only.as_ref().is_none_or(|sha| sha == &claim.sha256)
+                && dated_within(claim.recording_date, filter)
+                && filter.kind.as_ref().is_none_or(|k| k == &claim.kind)
+                && (claim.found_by != FoundBy::Model || claim.score.unwrap_or(0.0) >= min_score)
+                && filter.speaker.as_ref().is_none_or(|speaker| {
+                    claim
+                        .speaker
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(speaker))
+                })
+        });
+        for claim in selected {
+            total += 1;
+            if claims.len() < most {
+                claims.push(claim.clone());
+            }
+        }
+        let stale_recordings = store
+            .recordings()
+            .iter()
+            .filter(|r| {
+                self.stale.contains(&r.sha256)
+                    && only.as_ref().is_none_or(|sha| sha == &r.sha256)
+                    && dated_within(r.recording_date, filter)
+            })
+            .count();
+        Ok(Selection {
+            claims,
+            total,
+            stale_recordings,
+        })
+    }
+}
+
+/// True when a recording of this date passes the filter's date range (an undated one passes
+/// only when there is no range).
+fn dated_within(date: Option<Date>, filter: &Filter) -> bool {
+    if filter.from.is_none() && filter.to.is_none() {
+        return true;
+    }
+    date.is_some_and(|day| {
+        filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t)
     })
+}
+
+/// A kind the rules do not define is an error that lists the kinds they do.
+fn check_kind(rules: &Rules, filter: &Filter) -> Result<()> {
+    match &filter.kind {
+        Some(kind) if !rules.kinds.iter().any(|k| &k.name == kind) => {
+            let known: Vec<&str> = rules.kinds.iter().map(|k| k.name.as_str()).collect();
+            Err(Error::Invalid(format!(
+                "unknown kind {kind:?} (the rules in force have: {})",
+                known.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The stored claims that pass `filter` (see [`StoredClaims`]). Only the recordings the filter
+/// can select are read; recordings whose claims are missing (a crash) are extracted on the spot
+/// and stored.
+pub fn claims(store: &Store, rules: &Rules, filter: &Filter) -> Result<Selection> {
+    check_kind(rules, filter)?;
+    let only = filter.recording_sha256(store)?;
+    let wanted = |r: &Recording| {
+        only.as_ref().is_none_or(|sha| sha == &r.sha256) && dated_within(r.recording_date, filter)
+    };
+    stored_claims(store, rules, wanted, Missing::ExtractAndStore)?.select(store, rules, filter)
 }

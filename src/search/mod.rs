@@ -32,7 +32,8 @@ use crate::error::{Error, Result};
 use crate::model::{Recording, Transcript};
 use crate::store::Store;
 
-const INDEX_DIR: &str = "index";
+/// The index folder inside a store.
+pub const INDEX_DIR: &str = "index";
 const RAW_LOWER: &str = "raw_lower";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// How long a writer waits for another process's writer to finish.
@@ -199,6 +200,12 @@ impl SearchIndex {
             path: self.path.clone(),
             reason: error.to_string(),
         }
+    }
+
+    /// Reads the index again, for what other processes committed since it was opened or last
+    /// refreshed (a server keeps one index for its life).
+    pub fn refresh(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| self.fail(e))
     }
 
     /// Commits, then lets merges finish so that replaced segment files are removed.

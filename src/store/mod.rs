@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{Recording, Transcript};
 
-const MANIFEST: &str = "manifest.json";
+/// The manifest file inside a store.
+pub const MANIFEST_FILE: &str = "manifest.json";
 const TRANSCRIPTS: &str = "transcripts";
 const LOCK: &str = "lock";
 const FORMAT_VERSION: u32 = 1;
@@ -153,7 +154,7 @@ impl Store {
             self.manifest.format_version = FORMAT_VERSION;
             let json =
                 serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
-            write_atomic(&self.root.join(MANIFEST), &json)?;
+            write_atomic(&self.root.join(MANIFEST_FILE), &json)?;
         }
         Ok(outcomes)
     }
@@ -257,7 +258,7 @@ impl Store {
 }
 
 fn read_manifest(root: &Path) -> Result<Manifest> {
-    let path = root.join(MANIFEST);
+    let path = root.join(MANIFEST_FILE);
     match fs::read(&path) {
         Ok(bytes) => {
             let manifest: Manifest =
@@ -372,14 +373,14 @@ mod tests {
     fn corrupt_manifest_is_reported_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(
-            dir.path().join(MANIFEST),
+            dir.path().join(MANIFEST_FILE),
             b"{\"format_version\": 1, \"recor",
         )
         .unwrap();
         let err = Store::open(dir.path()).unwrap_err();
         assert!(err.to_string().contains("manifest.json"), "{err}");
         assert_eq!(
-            fs::read(dir.path().join(MANIFEST)).unwrap(),
+            fs::read(dir.path().join(MANIFEST_FILE)).unwrap(),
             b"{\"format_version\": 1, \"recor"
         );
     }

@@ -24,7 +24,7 @@ mod pages;
 use std::collections::HashSet;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
@@ -45,7 +45,7 @@ use crate::ingest::rename_speaker;
 use crate::model::{parse_iso_date, Recording, SourceKind};
 use crate::search::meaning::MeaningIndex;
 use crate::search::SearchIndex;
-use crate::select::{self, Filter, Selection};
+use crate::select::{self, Filter, Selection, StoredClaims};
 use crate::speakers::registry::Registry;
 use crate::store::Store;
 
@@ -73,6 +73,86 @@ struct AppState {
     rules: Rules,
     /// Bound to a loopback address: only loopback host names are served.
     loopback: bool,
+    /// One index for the server's life; its reader reloads when the store changes.
+    index: SearchIndex,
+    /// The store as last read, kept until its files change.
+    snapshot: Mutex<Option<Arc<Snapshot>>>,
+}
+
+/// The store's manifest and claims as the pages read them, kept between requests and read
+/// again only when a file that holds them changes (another process ingested, imported,
+/// renamed a speaker, rescanned claims or verified sources).
+struct Snapshot {
+    key: ChangeKey,
+    store: Store,
+    /// Every claim, read on the first request that needs them.
+    claims: Mutex<Option<Arc<StoredClaims>>>,
+}
+
+/// The change time and length of each file and folder whose change means the store changed:
+/// the manifest, the claims folder (claim files are replaced by rename, which touches it), the
+/// last verification, and the index's `meta.json` (written on every commit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ChangeKey(Vec<Option<(std::time::SystemTime, u64)>>);
+
+impl ChangeKey {
+    fn read(root: &FsPath) -> ChangeKey {
+        let paths = [
+            root.join(crate::store::MANIFEST_FILE),
+            root.join(crate::claims::CLAIMS_DIR),
+            root.join(crate::verify::VERIFY_FILE),
+            root.join(crate::search::INDEX_DIR).join("meta.json"),
+        ];
+        ChangeKey(
+            paths
+                .iter()
+                .map(|p| {
+                    let meta = std::fs::metadata(p).ok()?;
+                    Some((meta.modified().ok()?, meta.len()))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl AppState {
+    /// The store as it is now: the kept snapshot while nothing changed, else read again (and
+    /// the index reader reloaded).
+    fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let key = ChangeKey::read(&self.store_root);
+        let mut kept = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(snapshot) = kept.as_ref().filter(|s| s.key == key) {
+            return Ok(Arc::clone(snapshot));
+        }
+        let store = Store::open(&self.store_root)?;
+        self.index.refresh()?;
+        let snapshot = Arc::new(Snapshot {
+            key,
+            store,
+            claims: Mutex::new(None),
+        });
+        *kept = Some(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+}
+
+impl Snapshot {
+    /// Every stored claim; a recording whose claims are missing is extracted for the answer
+    /// and never written (the server only reads).
+    fn claims(&self, rules: &Rules) -> Result<Arc<StoredClaims>> {
+        let mut kept = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(claims) = kept.as_ref() {
+            return Ok(Arc::clone(claims));
+        }
+        let claims = Arc::new(select::stored_claims(
+            &self.store,
+            rules,
+            |_| true,
+            select::Missing::ExtractOnly,
+        )?);
+        *kept = Some(Arc::clone(&claims));
+        Ok(claims)
+    }
 }
 
 type Shared = Arc<AppState>;
@@ -96,14 +176,19 @@ impl Server {
         let listen = |source| Error::Listen { addr, source };
         listener.set_nonblocking(true).map_err(listen)?;
         let bound = listener.local_addr().map_err(listen)?;
+        let state = Arc::new(AppState {
+            store_root: store_root.to_path_buf(),
+            rules,
+            loopback: addr.ip().is_loopback(),
+            index: SearchIndex::open(store_root)?,
+            snapshot: Mutex::new(None),
+        });
+        // read the claims now, so the first claims page does not wait for them
+        state.snapshot()?.claims(&state.rules)?;
         Ok(Server {
             listener,
             addr: bound,
-            state: Arc::new(AppState {
-                store_root: store_root.to_path_buf(),
-                rules,
-                loopback: addr.ip().is_loopback(),
-            }),
+            state,
         })
     }
 
@@ -489,10 +574,11 @@ async fn search(
             Ok(params) => params,
             Err(e) => return error_page(&e),
         };
-        let store = match Store::open(&state.store_root) {
-            Ok(store) => store,
+        let snapshot = match state.snapshot() {
+            Ok(snapshot) => snapshot,
             Err(e) => return error_page(&e),
         };
+        let store = &snapshot.store;
         let choices = pages::Choices {
             rules: &state.rules,
             recordings: store.recordings(),
@@ -500,7 +586,7 @@ async fn search(
         let (status, outcome) = if params.q.trim().is_empty() {
             (StatusCode::OK, pages::SearchOutcome::Empty)
         } else {
-            match run_search(&state, &store, &params) {
+            match run_search(&state, store, &params) {
                 Ok(hits) => (StatusCode::OK, pages::SearchOutcome::Hits(hits)),
                 Err(e) => (status_of(&e), pages::SearchOutcome::Refused(e.to_string())),
             }
@@ -553,7 +639,7 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
         return Ok(hits);
     }
     // read-only: `bind` indexed what was missing, and ingest indexes what it stores
-    SearchIndex::open(&state.store_root)?.search(&query)
+    state.index.search(&query)
 }
 
 async fn recording(
@@ -567,10 +653,11 @@ async fn recording(
         return not_found().await;
     }
     blocking(move || {
-        let store = match Store::open(&state.store_root) {
-            Ok(store) => store,
+        let snapshot = match state.snapshot() {
+            Ok(snapshot) => snapshot,
             Err(e) => return error_page(&e),
         };
+        let store = &snapshot.store;
         let Some(recording) = store.find_by_sha256(&sha256) else {
             return page(
                 StatusCode::NOT_FOUND,
@@ -600,8 +687,8 @@ async fn audio(
         return not_found().await;
     }
     let path = tokio::task::spawn_blocking(move || {
-        let store = Store::open(&state.store_root).ok()?;
-        audio_path(store.find_by_sha256(&sha256)?)
+        let snapshot = state.snapshot().ok()?;
+        audio_path(snapshot.store.find_by_sha256(&sha256)?)
     })
     .await
     .ok()
@@ -720,9 +807,18 @@ async fn rename(
     .await
 }
 
-/// The claims the page's filters select, or the reason they cannot be.
-fn select_claims(state: &AppState, store: &Store, params: &Params) -> Result<Selection> {
-    select::claims(store, &state.rules, &params.filter()?)
+/// The first `most` claims the page's filters select (with their total), or the reason they
+/// cannot be.
+fn select_claims(
+    state: &AppState,
+    snapshot: &Snapshot,
+    params: &Params,
+    most: usize,
+) -> Result<Selection> {
+    let filter = params.filter()?;
+    snapshot
+        .claims(&state.rules)?
+        .select_first(&snapshot.store, &state.rules, &filter, most)
 }
 
 /// The claims or timeline page.
@@ -735,16 +831,16 @@ fn claims_view(
         Ok(params) => params,
         Err(e) => return error_page(&e),
     };
-    let store = match Store::open(&state.store_root) {
-        Ok(store) => store,
+    let snapshot = match state.snapshot() {
+        Ok(snapshot) => snapshot,
         Err(e) => return error_page(&e),
     };
     let choices = pages::Choices {
         rules: &state.rules,
-        recordings: store.recordings(),
+        recordings: snapshot.store.recordings(),
     };
-    let audio = playable(&store);
-    match select_claims(state, &store, &params) {
+    let audio = playable(&snapshot.store);
+    match select_claims(state, &snapshot, &params, pages::MAX_ROWS) {
         Ok(selection) => page(
             StatusCode::OK,
             render(&params, &choices, Ok(&selection), &audio),
@@ -779,8 +875,8 @@ fn claims_download(
     render: fn(&[crate::claims::Claim]) -> Result<String>,
 ) -> Response {
     let selection = params(query).and_then(|params| {
-        let store = Store::open(&state.store_root)?;
-        select_claims(state, &store, &params)
+        let snapshot = state.snapshot()?;
+        select_claims(state, &snapshot, &params, usize::MAX)
     });
     match selection.and_then(|selection| render(&selection.claims)) {
         Ok(text) => (

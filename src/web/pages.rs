@@ -517,6 +517,18 @@ fn stale_note(stale_recordings: usize) -> String {
 /// The claims a page's filters selected, or why they could not be.
 pub type Selected<'a> = Result<&'a Selection, String>;
 
+/// The most claims a claims or timeline page lists; the downloads hold them all.
+pub const MAX_ROWS: usize = 1_000;
+
+/// The summary's note when a page lists only the first [`MAX_ROWS`] claims.
+fn capped_note(total: usize) -> String {
+    if total > MAX_ROWS {
+        format!(" (the first {MAX_ROWS} shown: narrow the filters, or download them all)")
+    } else {
+        String::new()
+    }
+}
+
 /// The play (or, for an imported transcript, open) link of a claim.
 fn claim_link(claim: &Claim, audio: &HashSet<&str>) -> String {
     let label = if audio.contains(claim.sha256.as_str()) {
@@ -546,6 +558,7 @@ pub fn claims(
         }
         Ok(Selection {
             claims,
+            total,
             stale_recordings: stale,
         }) => {
             let query = params.filter_query();
@@ -556,10 +569,11 @@ pub fn claims(
             };
             let _ = writeln!(
                 body,
-                "<p class=\"summary\">{} {} · download <a href=\"/claims.csv{q}\" download>CSV</a> \
+                "<p class=\"summary\">{} {}{} · download <a href=\"/claims.csv{q}\" download>CSV</a> \
                  <a href=\"/claims.json{q}\" download>JSON</a></p>",
-                claims.len(),
-                if claims.len() == 1 { "claim" } else { "claims" },
+                total,
+                if *total == 1 { "claim" } else { "claims" },
+                capped_note(*total),
                 q = escape(&query)
             );
             body.push_str(&stale_note(*stale));
@@ -574,7 +588,7 @@ pub fn claims(
                  <th><button type=\"button\">citation</button></th>\
                  <th>audio</th></tr></thead>\n<tbody>\n",
             );
-            for claim in claims {
+            for claim in claims.iter().take(MAX_ROWS) {
                 let date = claim.recording_date.map(|d| d.to_string());
                 let flags: Vec<&str> = claim.flags.iter().map(|f| f.name()).collect();
                 let _ = writeln!(
@@ -617,14 +631,17 @@ pub fn timeline(
         }
         Ok(Selection {
             claims,
+            total,
             stale_recordings: stale,
         }) => {
+            let total = *total;
+            let claims = &claims[..claims.len().min(MAX_ROWS)];
             let rows: Vec<Row> = timeline::rows(claims);
             let by_id: HashMap<&str, &Claim> = claims.iter().map(|c| (c.id.as_str(), c)).collect();
             let _ = writeln!(
                 body,
-                "<p class=\"summary\">{} claims, {} rows; a mark opens its quote below.</p>",
-                claims.len(),
+                "<p class=\"summary\">{total} claims{}, {} rows; a mark opens its quote below.</p>",
+                capped_note(total),
                 rows.len()
             );
             body.push_str(&stale_note(*stale));

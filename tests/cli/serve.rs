@@ -1277,3 +1277,86 @@ fn the_search_page_searches_by_meaning() {
     assert!(!html.contains("class=\"similarity\""));
     assert!(html.contains("<mark>Dublin</mark>"), "{html}");
 }
+
+/// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
+mod fast {
+    use super::*;
+
+    /// Every file in the store with its length and change time.
+    fn listing(dir: &std::path::Path) -> Vec<(String, u64, std::time::SystemTime)> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                out.extend(listing(&entry.path()));
+            } else {
+                out.push((
+                    entry.path().display().to_string(),
+                    meta.len(),
+                    meta.modified().unwrap(),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The server keeps its index and store between requests, yet shows what another process
+    /// stores while it runs; and reading pages writes nothing, even where claims are missing.
+    #[test]
+    fn the_server_sees_new_recordings_and_reading_pages_writes_nothing() {
+        let work = Workdir::new();
+        let fixture = repo().join("tests/data/claims/2021-11-03 fixture call.txt");
+        work.run(&["import", fixture.to_str().unwrap()]).ok();
+        let served = Served::start(&work, "127.0.0.1:0");
+        let body = |target: &str| {
+            let response = raw(served.authority(), "GET", target, &[]);
+            assert_eq!(response.status, 200, "{target}");
+            String::from_utf8(response.body).unwrap()
+        };
+        let claims_before = body("/claims.json");
+        let count = |json: &str| {
+            serde_json::from_str::<serde_json::Value>(json)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        assert!(count(&claims_before) > 0);
+        assert!(!body("/?q=zanzibar").contains("Zanzibar"));
+
+        // another process imports while the server runs
+        let srt = work.path().join("2021-12-01 later call.srt");
+        std::fs::write(
+            &srt,
+            "1\n00:00:01,000 --> 00:00:05,000\nAna: The team in Zanzibar can see all user data.\n\n",
+        )
+        .unwrap();
+        work.run(&["import", srt.to_str().unwrap()]).ok();
+        assert!(body("/?q=zanzibar").contains("Zanzibar"), "a new hit");
+        assert_eq!(count(&body("/claims.json")), count(&claims_before) + 1);
+
+        // a recording's claims lost (as after a crash): shown, extracted, never written back
+        let claims_dir = work.store().join("claims");
+        let lost = std::fs::read_dir(&claims_dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        std::fs::remove_file(&lost).unwrap();
+        let before = listing(&work.store());
+        for target in ["/", "/?q=user+data", "/claims", "/claims.csv", "/timeline"] {
+            body(target);
+        }
+        assert_eq!(count(&body("/claims.json")), count(&claims_before) + 1);
+        assert!(!lost.exists(), "the server wrote claims back");
+        assert_eq!(
+            listing(&work.store()),
+            before,
+            "reading pages wrote to the store"
+        );
+        served.stop();
+    }
+}
