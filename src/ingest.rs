@@ -19,6 +19,7 @@ use crate::meaning::vectors::{SegmentVectors, EMBEDDINGS_DIR};
 use crate::model::{
     parse_iso_date, DateSource, DiarizationInfo, Recording, Segment, SourceKind, Span, Transcript,
 };
+use crate::phase;
 use crate::search::meaning::vectors_file;
 use crate::search::SearchIndex;
 use crate::speakers::diarize::{self, DiarizeConfig};
@@ -367,6 +368,7 @@ impl Ingester<'_> {
         let mut registry = Registry::load(store_root)?;
         let ids = registry.assign(sha256, &diarized.speakers, MATCH_THRESHOLD);
         registry.save(store_root)?;
+        phase::reached(phase::SPEAKERS_NAMED);
         *segments = diarized
             .segments
             .into_iter()
@@ -489,13 +491,16 @@ pub fn commit_batch(
         return Ok(Vec::new());
     }
     let added = store.add_many(batch.iter().map(|(r, t)| (r.clone(), t)).collect())?;
+    phase::reached(phase::STORED);
     let mut new = Vec::new();
     for ((recording, transcript), added) in batch.iter().zip(&added) {
         if *added == Added::New {
             let claims = claims::extract(rules, recording, transcript)?;
             store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            phase::reached(phase::CLAIMS_STORED);
             if let Some(model) = &rules.meaning {
                 put_embeddings(store, &*model.encoder()?, recording, transcript)?;
+                phase::reached(phase::EMBEDDED);
             }
             new.push((recording, transcript, claims));
         }
@@ -503,6 +508,7 @@ pub fn commit_batch(
     let new: Vec<(&Recording, &Transcript, Option<&ClaimSet>)> =
         new.iter().map(|(r, t, c)| (*r, *t, Some(c))).collect();
     SearchIndex::open(store.root())?.put_many(&new)?;
+    phase::reached(phase::INDEXED);
     Ok(batch
         .into_iter()
         .zip(added)

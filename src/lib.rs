@@ -28,6 +28,7 @@ pub mod ingest;
 pub mod meaning;
 pub mod model;
 pub mod models;
+pub mod phase;
 pub mod search;
 pub mod select;
 pub mod sentence;

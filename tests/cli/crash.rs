@@ -1,9 +1,9 @@
-//! Crash safety: `verbatim ingest` and `verbatim import` killed with SIGKILL at several moments
+//! Crash safety: `verbatim ingest` and `verbatim import` killed with SIGKILL at logged phases
 //! leave a store and an index that open, hold only whole recordings, and reach a clean run's
 //! state when the same command runs again.
 
+use std::io::{BufRead, BufReader};
 use std::process::Command;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -70,30 +70,60 @@ fn ingest_args() -> Vec<String> {
 fn sigkill_during_ingest_then_rerun_equals_a_clean_run() {
     let args = ingest_args();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    kill_and_rerun(&args, &[300, 2_500, 6_000, 12_000], 4);
+    kill_and_rerun(
+        &args,
+        &[
+            ("speakers-named", 1),
+            ("stored", 1),
+            ("claims-stored", 2),
+            ("embedded", 3),
+            ("indexed", 2),
+            ("speakers-named", 4),
+        ],
+        4,
+    );
 }
 
-/// Runs `args` to the end in a clean store, then kills the same command at each moment in a
-/// fresh store and checks what was left, then that a rerun reaches the clean run's state.
-fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
+/// Runs `args` to the end in a clean store, then, in a fresh store each time, kills the same
+/// command with SIGKILL at each logged phase (`(name, n)`: the n-th time the work reaches
+/// `name`; see `src/phase.rs`, which holds the process still there), checks what was left, and
+/// that a rerun reaches the clean run's state.
+fn kill_and_rerun(args: &[&str], kill_at: &[(&str, usize)], recordings: usize) {
     let clean = Workdir::new();
     clean.run(args).ok();
     let expected = state(&clean);
     assert_eq!(expected.0.len(), recordings);
     assert!(expected.1 > 0);
 
-    for &kill_after_ms in kill_after_ms {
+    for &(phase, n) in kill_at {
+        let moment = format!("{phase} #{n}");
         let work = Workdir::new();
         let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
             .args(args)
             .env("VERBATIM_STORE", work.store())
             .env("VERBATIM_MODELS", models_dir())
             .env("VERBATIM_THREADS", "1")
+            .env("VERBATIM_HALT_AT", format!("{phase}:{n}"))
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(kill_after_ms));
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut log = Vec::new();
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            let halted = line == "phase halted";
+            log.push(line);
+            if halted {
+                break;
+            }
+        }
+        assert_eq!(
+            log.last().map(String::as_str),
+            Some("phase halted"),
+            "the work never reached {moment}:\n{}",
+            log.join("\n")
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
 
@@ -104,7 +134,7 @@ fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
                 let expected_segments = expected.0.iter().find(|r| &r.0 == name).unwrap().1;
                 assert_eq!(
                     *segments, expected_segments,
-                    "{name} after a kill at {kill_after_ms} ms"
+                    "{name} after a kill at {moment}"
                 );
                 let doc = work.run(&["transcript", name, "--format", "json"]).json();
                 assert_eq!(
@@ -118,7 +148,7 @@ fn kill_and_rerun(args: &[&str], kill_after_ms: &[u64], recordings: usize) {
         assert_eq!(
             state(&work),
             expected,
-            "after a kill at {kill_after_ms} ms and a rerun"
+            "after a kill at {moment} and a rerun"
         );
         let manifest: Value = work.manifest();
         assert_eq!(manifest["recordings"].as_array().unwrap().len(), recordings);
@@ -160,7 +190,12 @@ mod fast {
         let no_models = no_models.path().to_str().unwrap();
         kill_and_rerun(
             &["--models-dir", no_models, "import", folder],
-            &[150, 600, 1_500],
+            &[
+                ("stored", 1),
+                ("claims-stored", 1_500),
+                ("indexed", 1),
+                ("stored", 3),
+            ],
             2_500,
         );
     }
