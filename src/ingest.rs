@@ -13,6 +13,8 @@ use crate::audio::vad::VadConfig;
 use crate::audio::{self, DecodedAudio};
 use crate::claims::{self, ClaimSet, Rules, CLAIMS_DIR};
 use crate::error::{Error, Result};
+use crate::hash::sha256_file;
+use crate::hash::sha256_hex;
 use crate::import::{self, ImportFormat};
 use crate::meaning::encoder::{TextEncoder, WEIGHTS_SHA256};
 use crate::meaning::vectors::{SegmentVectors, EMBEDDINGS_DIR};
@@ -27,7 +29,7 @@ use crate::speakers::encoder::VoiceEncoder;
 use crate::speakers::registry::{Job, Registry, MATCH_THRESHOLD};
 use crate::speakers::{self};
 use crate::store::{Added, Store};
-use crate::transcribe::{fetch::sha256_file, TranscribeOptions, WhisperModel, WordTimes};
+use crate::transcribe::{TranscribeOptions, WhisperModel, WordTimes};
 
 /// What an ingest run needs besides the files.
 #[derive(Debug, Clone)]
@@ -727,14 +729,6 @@ fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     )
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn resampler_name(decoded: &DecodedAudio) -> String {

@@ -21,8 +21,11 @@
 
 pub mod audio;
 pub mod claims;
+pub mod dsp;
 pub mod error;
 pub mod export;
+pub mod files;
+pub mod hash;
 pub mod import;
 pub mod ingest;
 pub mod meaning;

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::store::{write_atomic, Store};
-use crate::transcribe::fetch::sha256_file;
+use crate::files::write_atomic;
+use crate::hash::sha256_file;
+use crate::store::Store;
 
 /// The file in the store holding the last verification.
 pub const VERIFY_FILE: &str = "verify.json";

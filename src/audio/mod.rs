@@ -23,7 +23,7 @@ use crate::model::{parse_iso_date, SourceAudio};
 pub use resample::Resampler16k;
 
 /// The sample rate Whisper works at.
-pub const WHISPER_SAMPLE_RATE: u32 = 16_000;
+pub const WHISPER_SAMPLE_RATE: u32 = crate::dsp::SAMPLE_RATE;
 
 /// Recordings shorter than this cannot hold a word and are refused.
 pub const MINIMUM_DURATION_MS: u64 = 100;

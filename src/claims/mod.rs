@@ -374,8 +374,7 @@ fn flags(
 /// `c` and 12 hex digits of SHA-256 over the recording hash, sentence start, rule and offset.
 fn claim_id(sha256: &str, start_ms: u64, rule: &str, offset: usize) -> String {
     let digest = Sha256::digest(format!("{sha256}\n{start_ms}\n{rule}\n{offset}").as_bytes());
-    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    format!("c{hex}")
+    format!("c{}", crate::hash::hex(&digest[..6]))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::meaning::classifier::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::meaning::LazyClaimModel;
 
 /// The rules shipped in the binary (`verbatim rules show --default` prints them).

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
+use verbatim::hash::sha256_file;
 use verbatim::models::ModelsDir;
 use verbatim::transcribe::convert::convert_ct2_to_ggml;
-use verbatim::transcribe::fetch::{fetch, sha256_file, KnownModel};
+use verbatim::transcribe::fetch::{fetch, KnownModel};
 use verbatim::{meaning, speakers};
 
 use super::outln;

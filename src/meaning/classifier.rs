@@ -19,10 +19,10 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::encoder::{Embedding, DIM};
 use crate::error::{Error, Result};
+use crate::hash::sha256_hex;
 
 /// The examples shipped in the binary.
 pub const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
@@ -321,14 +321,6 @@ fn sigmoid(z: f64) -> f64 {
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Lower-case hex SHA-256 of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

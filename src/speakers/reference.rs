@@ -28,11 +28,7 @@ pub(crate) fn sha256_f32(values: &[f32]) -> String {
     for value in values {
         hasher.update(value.to_le_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hash::hex(&hasher.finalize())
 }
 
 /// `preprocess_wav(jfk.wav)` rebuilt from the reference's own VAD mask (30 ms windows kept where

@@ -21,12 +21,13 @@ use serde::{Deserialize, Serialize};
 use super::diarize::LocalSpeaker;
 use super::encoder::{cosine, normalized, Embedding, EMBEDDING};
 use crate::error::{Error, Result};
-use crate::store::write_atomic;
+use crate::files::write_atomic;
 
 /// The file under the store root.
 pub const REGISTRY_FILE: &str = "speakers.json";
-/// A recording's speaker joins a known speaker at least this similar (cosine of centroids).
-pub const MATCH_THRESHOLD: f32 = 0.94;
+/// A recording's speaker joins a known speaker at least this similar (cosine of centroids):
+/// the same bar as two clusters within a recording ([`crate::speakers::diarize::SAME_VOICE`]).
+pub const MATCH_THRESHOLD: f32 = crate::speakers::diarize::SAME_VOICE;
 /// The longest name accepted.
 pub const MAX_NAME_CHARS: usize = 80;
 

@@ -13,12 +13,12 @@
 //! the manifest names it: a recording is in the store once, and only once, the manifest says so.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::files::write_atomic;
 use crate::model::{Recording, Transcript};
 
 /// The manifest file inside a store.
@@ -285,26 +285,6 @@ fn read_manifest(root: &Path) -> Result<Manifest> {
     }
 }
 
-/// Writes `bytes` to `path` so that readers see the old content or the new, never a mix:
-/// a temporary file beside it is written, synced and renamed over it, then the folder synced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        // Make the rename itself durable.
-        File::open(dir)?.sync_all()
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        Error::io(path, e)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,15 +363,5 @@ mod tests {
             fs::read(dir.path().join(MANIFEST_FILE)).unwrap(),
             b"{\"format_version\": 1, \"recor"
         );
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.json");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 /// The magic number that opens a ggml Whisper file ("ggml" as a little-endian u32).
 const GGML_MAGIC: u32 = 0x6767_6d6c;
 /// Whisper's audio front end: 16 kHz, 25 ms FFT window.
-const SAMPLE_RATE: u32 = 16_000;
 const N_FFT: usize = 400;
 /// whisper.cpp treats vocabularies this large or larger as multilingual.
 const MULTILINGUAL_VOCAB: usize = 51_865;
@@ -67,9 +66,9 @@ pub fn convert_ct2_to_ggml(model_dir: &Path, out: &Path) -> Result<ConvertReport
         .map(|tensor| model.check_source(tensor))
         .collect::<Result<Vec<_>>>()?;
     let vocab = read_vocabulary(&model_dir.join("vocabulary.txt"), hparams.n_vocab)?;
-    let filters = mel_filters(SAMPLE_RATE, N_FFT, hparams.n_mels);
+    let filters = crate::dsp::mel_filters(crate::dsp::SAMPLE_RATE, N_FFT, hparams.n_mels);
 
-    let bytes = write_atomically(out, |writer| {
+    let bytes = crate::files::write_atomic_with(out, |writer| {
         write_header(writer, &hparams, &filters, &vocab)?;
         for (tensor, var) in plan.iter().zip(&sources) {
             model.write_tensor(writer, tensor, var)?;
@@ -94,74 +93,6 @@ pub fn convert_ct2_to_ggml(model_dir: &Path, out: &Path) -> Result<ConvertReport
 /// with the expected shape, and no other tensor may appear (whisper.cpp refuses both).
 pub fn validate_ggml(path: &Path) -> Result<GgmlInfo> {
     scan_ggml(path).map(|scan| scan.info)
-}
-
-/// librosa.filters.mel(sr, n_fft, n_mels) with htk=False, norm="slaney", row-major
-/// `[n_mels][n_fft/2+1]`.
-///
-/// The arithmetic follows librosa's order of operations (including its rounding of the
-/// triangles to f32 before the Slaney normalisation), so the values match librosa 0.11 bit for
-/// bit (checked for 80 and 128 mels).
-pub fn mel_filters(sample_rate: u32, n_fft: usize, n_mels: usize) -> Vec<f32> {
-    let n_bins = n_fft / 2 + 1;
-    // np.fft.rfftfreq(n_fft, 1/sr)
-    let bin_width = 1.0 / (n_fft as f64 * (1.0 / f64::from(sample_rate)));
-    let fft_freqs: Vec<f64> = (0..n_bins).map(|k| k as f64 * bin_width).collect();
-    // mel_frequencies(n_mels + 2, fmin = 0, fmax = sr / 2): np.linspace in mel, back to Hz.
-    let n_points = n_mels + 2;
-    let min_mel = hz_to_mel(0.0);
-    let max_mel = hz_to_mel(f64::from(sample_rate) / 2.0);
-    let step = (max_mel - min_mel) / (n_points - 1) as f64;
-    let mel_freqs: Vec<f64> = (0..n_points)
-        .map(|i| {
-            let mel = if i == n_points - 1 {
-                max_mel
-            } else {
-                i as f64 * step + min_mel
-            };
-            mel_to_hz(mel)
-        })
-        .collect();
-
-    let mut weights = vec![0f32; n_mels * n_bins];
-    for (i, row) in weights.chunks_exact_mut(n_bins).enumerate() {
-        let lower_width = mel_freqs[i + 1] - mel_freqs[i];
-        let upper_width = mel_freqs[i + 2] - mel_freqs[i + 1];
-        let enorm = 2.0 / (mel_freqs[i + 2] - mel_freqs[i]);
-        for (weight, &freq) in row.iter_mut().zip(&fft_freqs) {
-            let lower = -(mel_freqs[i] - freq) / lower_width;
-            let upper = (mel_freqs[i + 2] - freq) / upper_width;
-            // As np.maximum(0, x), which keeps x (even -0.0) unless 0 is greater.
-            let triangle = lower.min(upper);
-            let triangle = if 0.0 > triangle { 0.0 } else { triangle as f32 };
-            *weight = (f64::from(triangle) * enorm) as f32;
-        }
-    }
-    weights
-}
-
-/// Slaney's mel scale (librosa `hz_to_mel`, htk=False).
-fn hz_to_mel(hz: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    if hz >= MIN_LOG_HZ {
-        min_log_mel + (hz / MIN_LOG_HZ).ln() / (6.4f64.ln() / 27.0)
-    } else {
-        hz / F_SP
-    }
-}
-
-/// The inverse of [`hz_to_mel`] (librosa `mel_to_hz`, htk=False).
-fn mel_to_hz(mel: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    if mel >= min_log_mel {
-        MIN_LOG_HZ * ((6.4f64.ln() / 27.0) * (mel - min_log_mel)).exp()
-    } else {
-        F_SP * mel
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1050,42 +981,6 @@ fn write_header(
     w.write_all(&out)
 }
 
-/// Writes `out` through a temporary file in the same directory, renamed into place only once
-/// complete and synced; returns the size written.
-fn write_atomically(
-    out: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<u64> {
-    let dir = match out.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let file_name = out
-        .file_name()
-        .ok_or_else(|| Error::Invalid(format!("{}: not a file path", out.display())))?;
-    let temp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut writer = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
-        write(&mut writer)?;
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        file.metadata().map(|m| m.len())
-    })();
-    let result = written.map_err(|e| Error::io(&temp, e)).and_then(|bytes| {
-        std::fs::rename(&temp, out).map_err(|e| Error::io(out, e))?;
-        Ok(bytes)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
 // ---------------------------------------------------------------------------------------------
 // Validating a ggml file.
 
@@ -1509,40 +1404,6 @@ pub(crate) mod tests {
         let out = dir.join("out").join("ggml-test.bin");
         convert_ct2_to_ggml(dir, &out).unwrap();
         out
-    }
-
-    #[test]
-    fn mel_filters_match_librosa() {
-        let filters = mel_filters(16_000, 400, 80);
-        assert_eq!(filters.len(), 80 * 201);
-        // librosa 0.11.0: librosa.filters.mel(sr=16000, n_fft=400, n_mels=80)
-        let references = [
-            (0, 1, 0.024862595),
-            (0, 2, 0.0),
-            (1, 2, 0.022871772),
-            (5, 5, 0.009954109),
-            (5, 6, 0.014908484),
-            (13, 13, 0.025880683),
-            (30, 29, 0.015856037),
-            (40, 43, 0.014735566),
-            (60, 93, 0.006591093),
-            (79, 186, 0.00036674167),
-            (79, 192, 0.0031647119),
-            (79, 199, 0.000448759),
-            (79, 200, 0.0),
-        ];
-        for (row, col, expected) in references {
-            // Bit for bit, as librosa computes them (checked on the whole 80x201 and 128x201).
-            assert_eq!(filters[row * 201 + col], expected, "[{row}][{col}]");
-        }
-        // librosa's first value is -0.0 (np.maximum keeps the negative zero of the ramp).
-        assert_eq!(filters[0].to_bits(), (-0f32).to_bits());
-        let row_sum = |row: usize| filters[row * 201..(row + 1) * 201].iter().sum::<f32>();
-        assert!((row_sum(0) - 0.024862595).abs() < 1e-8);
-        assert!((row_sum(40) - 0.02666486).abs() < 1e-8);
-        assert!((filters.iter().sum::<f32>() - 1.9990242).abs() < 1e-5);
-        assert_eq!(filters.iter().filter(|&&v| v > 0.0).count(), 391);
-        assert_eq!(mel_filters(16_000, 400, 128).len(), 128 * 201);
     }
 
     #[test]

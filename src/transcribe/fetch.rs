@@ -7,15 +7,14 @@
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
 
-use sha2::{Digest, Sha256};
-
 use super::convert::{convert_ct2_to_ggml, validate_ggml};
 use crate::error::{Error, Result};
+use crate::hash::sha256_file;
 
 /// The models [`fetch`] knows how to obtain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -204,25 +203,6 @@ fn fetch_and_convert(
     })
 }
 
-/// SHA-256 hex of a file, streamed.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect())
-}
-
 /// A scratch directory beside the models, removed when dropped.
 struct Staging {
     dir: PathBuf,
@@ -380,18 +360,6 @@ mod tests {
         assert_eq!(KnownModel::TinyEn.file_name(), "ggml-tiny.en.bin");
         assert_eq!(KnownModel::Base.file_name(), "ggml-base.bin");
         assert_eq!(KnownModel::Base.to_string(), "base");
-    }
-
-    #[test]
-    fn sha256_of_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("abc");
-        std::fs::write(&path, "abc").unwrap();
-        assert_eq!(
-            sha256_file(&path).unwrap(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert!(sha256_file(&dir.path().join("missing")).is_err());
     }
 
     #[test]

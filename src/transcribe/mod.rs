@@ -135,7 +135,7 @@ impl WhisperModel {
     /// As [`Self::load`], choosing where word times come from.
     pub fn load_with(path: &Path, word_times: WordTimes) -> Result<WhisperModel> {
         let ggml = convert::validate_ggml(path)?;
-        let sha256 = fetch::sha256_file(path)?;
+        let sha256 = crate::hash::sha256_file(path)?;
         // Routes whisper.cpp's own logging into the `log` facade, which is silent here.
         whisper_rs::install_logging_hooks();
         let path_text = path.to_str().ok_or_else(|| Error::Model {
@@ -431,14 +431,16 @@ impl Run<'_> {
     }
 }
 
-const MIN_WINDOW_SAMPLES: usize = 16_000 + 1_600;
+/// 1.1 s: Whisper needs at least a second of input, so shorter windows are padded to this.
+const MIN_WINDOW_SAMPLES: usize = RATE as usize * 11 / 10;
+const RATE: u32 = crate::dsp::SAMPLE_RATE;
 
 fn samples_to_ms(samples: usize) -> u64 {
-    samples as u64 * 1000 / 16_000
+    samples as u64 * 1000 / u64::from(RATE)
 }
 
 fn ms_to_samples(ms: u64) -> usize {
-    (ms * 16) as usize
+    (ms * u64::from(RATE) / 1000) as usize
 }
 
 fn has_words_in(segment: &Segment, span: &Span) -> bool {
