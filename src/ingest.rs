@@ -124,7 +124,7 @@ fn collect_matching(paths: &[PathBuf], wanted: fn(&Path) -> bool, what: &str) ->
                     inputs.push(Input::Failed(
                         path.clone(),
                         Error::Invalid(format!(
-                            "{}: no audio files in this folder",
+                            "{}: no {what} files in this folder",
                             path.display()
                         )),
                     ));
@@ -136,26 +136,44 @@ fn collect_matching(paths: &[PathBuf], wanted: fn(&Path) -> bool, what: &str) ->
     inputs
 }
 
+/// Walks a folder depth-first in name order (walkdir), following symbolic links with walkdir's
+/// loop check, and skipping hidden files and folders: each file is an input, or skipped by its
+/// extension; an unreadable entry or a link loop is a failed input that names its path.
 fn walk(dir: &Path, wanted: fn(&Path) -> bool, what: &str, inputs: &mut Vec<Input>) {
-    let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(e) => {
-            inputs.push(Input::Failed(dir.to_path_buf(), Error::io(dir, e)));
-            return;
-        }
+    let hidden = |entry: &walkdir::DirEntry| {
+        entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
     };
-    entries.sort();
-    for path in entries {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
+    let entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !hidden(e));
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let error = match e.loop_ancestor() {
+                    Some(ancestor) => Error::Invalid(format!(
+                        "{}: a symbolic link loop back to {}; not followed",
+                        path.display(),
+                        ancestor.display()
+                    )),
+                    None => Error::io(
+                        &path,
+                        e.into_io_error()
+                            .unwrap_or_else(|| std::io::Error::other("unreadable folder entry")),
+                    ),
+                };
+                inputs.push(Input::Failed(path, error));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, wanted, what, inputs);
-        } else if wanted(&path) {
+        let path = entry.into_path();
+        if wanted(&path) {
             inputs.push(Input::File(path));
         } else {
             let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {

@@ -321,4 +321,30 @@ mod fast {
             bad.stderr()
         );
     }
+
+    /// A folder with a symbolic link back to itself: the walk reports the loop once, naming
+    /// it, imports every real file once, and does not hang.
+    #[test]
+    fn a_symbolic_link_loop_in_a_folder_is_reported_and_the_rest_imports() {
+        let work = Workdir::new();
+        let folder = work.path().join("transcripts");
+        let inner = folder.join("inner");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::copy(fixtures().join("meeting.srt"), folder.join("a.srt")).unwrap();
+        std::fs::copy(fixtures().join("meeting.vtt"), inner.join("b.vtt")).unwrap();
+        std::os::unix::fs::symlink(&folder, inner.join("back")).unwrap();
+        let run = work.run(&["import", folder.to_str().unwrap()]);
+        assert_eq!(run.code(), 1, "{}", run.stderr());
+        assert!(
+            run.stdout()
+                .contains("2 added, 0 already present, 0 skipped, 1 failed"),
+            "{}",
+            run.stdout()
+        );
+        assert!(
+            run.stderr().contains("back: a symbolic link loop back to"),
+            "{}",
+            run.stderr()
+        );
+    }
 }
