@@ -4,6 +4,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use time::Date;
+
+/// A `YYYY-MM-DD` option value.
+fn iso_date(text: &str) -> Result<Date, String> {
+    verbatim::model::parse_iso_date(text)
+        .ok_or_else(|| format!("{text:?} is not a date in YYYY-MM-DD form"))
+}
 
 /// verbatim: transcribe recordings into citable, hashed, timestamped evidence, offline.
 #[derive(Debug, Parser)]
@@ -96,8 +103,8 @@ pub struct IngestArgs {
     #[arg(long, env = "VERBATIM_THREADS")]
     pub threads: Option<usize>,
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides names and tags.
-    #[arg(long)]
-    pub date: Option<String>,
+    #[arg(long, value_parser = iso_date)]
+    pub date: Option<Date>,
     /// Give Whisper the whole recording instead of only the speech the voice detector finds.
     #[arg(long)]
     pub no_vad: bool,
@@ -160,8 +167,8 @@ pub struct ImportArgs {
     #[arg(long)]
     pub format: Option<String>,
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides dates in file names.
-    #[arg(long)]
-    pub date: Option<String>,
+    #[arg(long, value_parser = iso_date)]
+    pub date: Option<Date>,
     /// Text encoding of every file in this run (utf-8, utf-16le, utf-16be, utf-32le, utf-32be,
     /// windows-1252, or another WHATWG label) [default: a byte-order mark's, else UTF-8 when
     /// the bytes are valid UTF-8, else windows-1252].
@@ -214,11 +221,11 @@ pub struct Filters {
     #[arg(long)]
     pub recording: Option<String>,
     /// Only recordings dated on or after this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_parser = iso_date)]
+    pub from: Option<Date>,
     /// Only recordings dated on or before this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_parser = iso_date)]
+    pub to: Option<Date>,
 }
 
 /// `verbatim claims`.

@@ -11,7 +11,6 @@ use verbatim::ingest::{
     collect_transcript_inputs, commit_batch, prepare_import, ImportOptions, Input, Outcome,
     Prepared,
 };
-use verbatim::model::parse_iso_date;
 use verbatim::store::Store;
 
 use super::ingest::BatchReport;
@@ -27,14 +26,9 @@ pub fn run(
         None | Some("auto") => None,
         Some(name) => Some(name.parse().map_err(|e: String| anyhow!(e))?),
     };
-    let date = args
-        .date
-        .as_deref()
-        .map(|d| parse_iso_date(d).with_context(|| format!("--date {d:?} is not YYYY-MM-DD")))
-        .transpose()?;
     let options = ImportOptions {
         format,
-        date,
+        date: args.date,
         encoding: args.encoding,
     };
     let mut store = Store::open(store_dir)

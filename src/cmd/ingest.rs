@@ -9,7 +9,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
 use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome, SpeakerMode};
-use verbatim::model::{hms, parse_iso_date, DateSource, Recording, SourceKind};
+use verbatim::model::{hms, DateSource, Recording, SourceKind};
 use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
@@ -31,11 +31,7 @@ pub fn run(
             translate: args.translate,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
         },
-        date: args
-            .date
-            .as_deref()
-            .map(|d| parse_iso_date(d).with_context(|| format!("--date {d:?} is not YYYY-MM-DD")))
-            .transpose()?,
+        date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),
         word_times: args
             .word_times

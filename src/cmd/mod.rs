@@ -64,25 +64,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
-/// Parses an optional `YYYY-MM-DD` option; the error names the flag.
-pub fn date_arg(text: &Option<String>, flag: &str) -> anyhow::Result<Option<time::Date>> {
-    use anyhow::Context;
-    text.as_deref()
-        .map(|d| {
-            verbatim::model::parse_iso_date(d)
-                .with_context(|| format!("{flag} {d:?} is not YYYY-MM-DD"))
-        })
-        .transpose()
-}
-
 /// The library filter of the `--kind`, `--speaker`, `--recording`, `--from` and `--to` options.
 pub fn filter(filters: &crate::cli::Filters) -> anyhow::Result<verbatim::select::Filter> {
     Ok(verbatim::select::Filter {
         kind: filters.kind.clone(),
         speaker: filters.speaker.clone(),
         recording: filters.recording.clone(),
-        from: date_arg(&filters.from, "--from")?,
-        to: date_arg(&filters.to, "--to")?,
+        from: filters.from,
+        to: filters.to,
         min_score: None,
     })
 }
