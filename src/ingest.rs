@@ -437,8 +437,7 @@ pub fn apply_speaker_jobs(store: &Store, rules: &Rules, registry: &mut Registry)
             segment.speaker = Some(registry.label(id));
         }
         store.replace_transcript(recording, &transcript)?;
-        let claims = claims::extract(rules, recording, &transcript)?;
-        store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+        let claims = refresh_claims(store, rules, recording, &transcript)?;
         updated.push((recording, transcript, claims));
     }
     let batch: Vec<(&Recording, &Transcript, Option<&ClaimSet>)> =
@@ -515,8 +514,7 @@ pub fn commit_batch(
     let mut new = Vec::new();
     for ((recording, transcript), added) in batch.iter().zip(&added) {
         if *added == Added::New {
-            let claims = claims::extract(rules, recording, transcript)?;
-            store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            let claims = refresh_claims(store, rules, recording, transcript)?;
             phase::reached(phase::CLAIMS_STORED);
             if let Some(model) = &rules.meaning {
                 put_embeddings(store, &*model.encoder()?, recording, transcript)?;
@@ -548,6 +546,20 @@ pub enum Prepared {
     Present(Box<Recording>),
 }
 
+/// Extracts a recording's claims with `rules` and stores them (replacing any): the one place
+/// claims are written, whether a recording was just stored, its speakers renamed, the rules
+/// changed (`claims --rescan`) or a crash left them missing.
+pub fn refresh_claims(
+    store: &Store,
+    rules: &Rules,
+    recording: &Recording,
+    transcript: &Transcript,
+) -> Result<ClaimSet> {
+    let claims = claims::extract(rules, recording, transcript)?;
+    store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+    Ok(claims)
+}
+
 /// Mends what a crash left half done: finishes pending speaker changes and forgets registry
 /// members of recordings that were never stored, extracts the claims of stored recordings that
 /// have none (with `rules`), then indexes recordings the index lacks. Returns (claims files
@@ -575,8 +587,7 @@ pub fn sync(store: &Store, rules: &Rules) -> Result<(usize, usize)> {
     for recording in store.recordings() {
         if !store.has_derived(CLAIMS_DIR, &recording.sha256) {
             let transcript = store.transcript(recording)?;
-            let claims = claims::extract(rules, recording, &transcript)?;
-            store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+            refresh_claims(store, rules, recording, &transcript)?;
             extracted += 1;
         }
     }
@@ -636,9 +647,9 @@ pub fn rescan(store: &Store, rules: &Rules) -> Result<usize> {
     let mut count = 0;
     for recording in store.recordings() {
         let transcript = store.transcript(recording)?;
-        let claims = claims::extract(rules, recording, &transcript)?;
-        count += claims.claims.len();
-        store.put_derived(CLAIMS_DIR, &recording.sha256, &claims)?;
+        count += refresh_claims(store, rules, recording, &transcript)?
+            .claims
+            .len();
     }
     if let Some(model) = &rules.meaning {
         sync_embeddings(store, &*model.encoder()?, true)?;

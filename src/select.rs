@@ -172,11 +172,12 @@ pub fn stored_claims(
             Some(set) => set,
             None => {
                 let transcript = store.transcript(recording)?;
-                let set = crate::claims::extract(rules, recording, &transcript)?;
-                if missing == Missing::ExtractAndStore {
-                    store.put_derived(CLAIMS_DIR, &recording.sha256, &set)?;
+                match missing {
+                    Missing::ExtractAndStore => {
+                        crate::ingest::refresh_claims(store, rules, recording, &transcript)?
+                    }
+                    Missing::ExtractOnly => crate::claims::extract(rules, recording, &transcript)?,
                 }
-                set
             }
         };
         if set.rules_sha256 != rules.fingerprint {
