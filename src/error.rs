@@ -78,6 +78,15 @@ pub enum Error {
         /// The parser's message.
         reason: String,
     },
+    /// The search index failed: it cannot be opened, read or written, or another process holds
+    /// its writer lock. The tantivy error is kept as the source.
+    #[error("search index {}: {source}{}", path.display(), index_hint(source))]
+    Index {
+        /// The index folder.
+        path: PathBuf,
+        /// tantivy's error.
+        source: tantivy::TantivyError,
+    },
     /// A malformed input (transcript, rules, date...) with the line where it went wrong.
     #[error("{path}:{line}: {reason}")]
     Malformed {
@@ -112,6 +121,24 @@ pub enum Error {
     Invalid(String),
 }
 
+/// What to do about an index error, where there is something to do.
+fn index_hint(error: &tantivy::TantivyError) -> &'static str {
+    use tantivy::directory::error::LockError;
+    use tantivy::TantivyError as E;
+    match error {
+        E::LockFailure(LockError::LockBusy, _) => {
+            " (another verbatim process is writing to this store; run this again when it is done)"
+        }
+        E::DataCorruption(_)
+        | E::SchemaError(_)
+        | E::IncompatibleIndex(_)
+        | E::OpenReadError(_) => {
+            " (run `verbatim reindex` to rebuild it from the stored transcripts)"
+        }
+        _ => "",
+    }
+}
+
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -124,3 +151,29 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::directory::error::LockError;
+
+    #[test]
+    fn index_errors_keep_their_source_and_say_what_to_do() {
+        let busy = Error::Index {
+            path: "store/index".into(),
+            source: tantivy::TantivyError::LockFailure(LockError::LockBusy, None),
+        };
+        let text = busy.to_string();
+        assert!(text.starts_with("search index store/index: "), "{text}");
+        assert!(
+            text.contains("another verbatim process is writing"),
+            "{text}"
+        );
+        assert!(std::error::Error::source(&busy).is_some());
+        let corrupt = Error::Index {
+            path: "store/index".into(),
+            source: tantivy::TantivyError::SchemaError("no field".into()),
+        };
+        assert!(corrupt.to_string().contains("verbatim reindex"));
+    }
+}

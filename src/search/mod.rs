@@ -165,13 +165,13 @@ impl SearchIndex {
         std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         let (schema, fields) = schema();
         let directory =
-            tantivy::directory::MmapDirectory::open(&path).map_err(|e| Error::CorruptStore {
+            tantivy::directory::MmapDirectory::open(&path).map_err(|e| Error::Index {
                 path: path.clone(),
-                reason: e.to_string(),
+                source: e.into(),
             })?;
-        let index = Index::open_or_create(directory, schema).map_err(|e| Error::CorruptStore {
+        let index = Index::open_or_create(directory, schema).map_err(|source| Error::Index {
             path: path.clone(),
-            reason: format!("{e} (run `verbatim reindex`)"),
+            source,
         })?;
         index.tokenizers().register(
             RAW_LOWER,
@@ -183,9 +183,9 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| Error::CorruptStore {
+            .map_err(|source: tantivy::TantivyError| Error::Index {
                 path: path.clone(),
-                reason: e.to_string(),
+                source,
             })?;
         Ok(SearchIndex {
             index,
@@ -195,10 +195,10 @@ impl SearchIndex {
         })
     }
 
-    fn fail(&self, error: tantivy::TantivyError) -> Error {
-        Error::CorruptStore {
+    fn fail(&self, source: tantivy::TantivyError) -> Error {
+        Error::Index {
             path: self.path.clone(),
-            reason: error.to_string(),
+            source,
         }
     }
 
