@@ -279,7 +279,7 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let models = root.join("models");
     anyhow::ensure!(
-        verbatim::meaning::fetch::present(&models),
+        verbatim::models::minilm::present(&models),
         "run `make model` first (the sentence model)"
     );
     let dir = encoder::model_dir(&models);
@@ -568,7 +568,7 @@ fn speakers_bench() -> anyhow::Result<()> {
     let model = root.join("models/ggml-tiny.en.bin");
     let verbatim = root.join("target/release/verbatim");
     let threads = verbatim::transcribe::default_threads();
-    let weights = verbatim::speakers::fetch::weights_path(&root.join("models"));
+    let weights = verbatim::models::resemblyzer::weights_path(&root.join("models"));
     let encoder = verbatim::speakers::encoder::VoiceEncoder::load(&weights)?;
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("corpus/truth.json"))?)?;

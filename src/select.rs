@@ -59,7 +59,7 @@ pub fn claim_rules(
 ) -> Result<Rules> {
     let rules = rules_in_force(store_root, rules)?;
     let examples = examples_in_force(store_root, examples)?;
-    if !crate::meaning::fetch::present(models_dir) {
+    if !crate::models::minilm::present(models_dir) {
         return Ok(rules);
     }
     let dir = crate::meaning::encoder::model_dir(models_dir);

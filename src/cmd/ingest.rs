@@ -64,7 +64,7 @@ pub fn run(
 }
 
 fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> SpeakerMode {
-    let model_path = verbatim::speakers::fetch::weights_path(models_dir);
+    let model_path = verbatim::models::resemblyzer::weights_path(models_dir);
     let config = DiarizeConfig {
         speakers: args.speakers.map(usize::from),
         ..DiarizeConfig::default()

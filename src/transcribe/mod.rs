@@ -2,8 +2,6 @@
 //! segments and words, and obtaining models ([`fetch`]) by converting CTranslate2 weights
 //! ([`convert`]).
 
-pub mod convert;
-pub mod fetch;
 pub mod filter;
 mod words;
 
@@ -134,7 +132,7 @@ impl WhisperModel {
 
     /// As [`Self::load`], choosing where word times come from.
     pub fn load_with(path: &Path, word_times: WordTimes) -> Result<WhisperModel> {
-        let ggml = convert::validate_ggml(path)?;
+        let ggml = crate::models::convert::validate_ggml(path)?;
         let sha256 = crate::hash::sha256_file(path)?;
         // Routes whisper.cpp's own logging into the `log` facade, which is silent here.
         whisper_rs::install_logging_hooks();
@@ -530,7 +528,7 @@ fn centiseconds_to_ms(value: i64) -> u64 {
 }
 
 /// whisper.cpp's alignment-heads preset for a model of this shape, if it has one.
-fn dtw_preset(ggml: &convert::GgmlInfo) -> Option<(&'static str, DtwModelPreset)> {
+fn dtw_preset(ggml: &crate::models::convert::GgmlInfo) -> Option<(&'static str, DtwModelPreset)> {
     use DtwModelPreset::*;
     Some(
         match (ggml.n_audio_state, ggml.n_text_layer, ggml.multilingual) {

@@ -16,7 +16,7 @@ use super::{models_dir, repo};
 pub fn minilm_dir() -> PathBuf {
     let dir = model_dir(&models_dir());
     assert!(
-        verbatim::meaning::fetch::present(&models_dir()),
+        verbatim::models::minilm::present(&models_dir()),
         "{} is missing: run `make model` (or `verbatim models fetch minilm`) first",
         dir.display()
     );

