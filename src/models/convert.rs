@@ -768,7 +768,7 @@ fn write_converted(
         let value = match element {
             [a, b, c, d] => f32::from_le_bytes([*a, *b, *c, *d]),
             [a, b] if from == Ct2Dtype::F16 => f16_to_f32(u16::from_le_bytes([*a, *b])),
-            [a, b] => f32::from_bits(u32::from(u16::from_le_bytes([*a, *b])) << 16),
+            [a, b] => half::bf16::from_bits(u16::from_le_bytes([*a, *b])).to_f32(),
             _ => 0.0, // unreachable: check_source admits float types only
         };
         match to {
@@ -783,64 +783,15 @@ fn write_converted(
     w.write_all(&buffer)
 }
 
-/// IEEE half to single precision (exact).
-fn f16_to_f32(half: u16) -> f32 {
-    let sign = u32::from(half & 0x8000) << 16;
-    let exponent = u32::from((half >> 10) & 0x1f);
-    let mantissa = u32::from(half & 0x3ff);
-    match exponent {
-        0 => {
-            // Zero or subnormal: mantissa * 2^-24.
-            let magnitude = mantissa as f32 * f32::from_bits(0x3380_0000);
-            if sign != 0 {
-                -magnitude
-            } else {
-                magnitude
-            }
-        }
-        0x1f => f32::from_bits(sign | 0x7f80_0000 | (mantissa << 13)),
-        _ => f32::from_bits(sign | ((exponent + 112) << 23) | (mantissa << 13)),
-    }
+/// IEEE half to single precision (exact), by the `half` crate.
+fn f16_to_f32(bits: u16) -> f32 {
+    half::f16::from_bits(bits).to_f32()
 }
 
-/// Single to half precision, rounding to nearest even (as numpy's `astype(float16)`).
+/// Single to half precision, rounding to nearest even (as numpy's `astype(float16)`), by the
+/// `half` crate.
 fn f32_to_f16(value: f32) -> u16 {
-    let bits = value.to_bits();
-    let sign = ((bits >> 16) & 0x8000) as u16;
-    let exponent = ((bits >> 23) & 0xff) as i32;
-    let mantissa = bits & 0x7f_ffff;
-    if exponent == 0xff {
-        let nan = if mantissa != 0 {
-            0x200 | (mantissa >> 13) as u16
-        } else {
-            0
-        };
-        return sign | 0x7c00 | nan;
-    }
-    let half_exponent = exponent - 127 + 15;
-    if half_exponent >= 0x1f {
-        return sign | 0x7c00;
-    }
-    let round = |kept: u32, dropped: u32, halfway: u32| {
-        if dropped > halfway || (dropped == halfway && kept & 1 == 1) {
-            kept + 1
-        } else {
-            kept
-        }
-    };
-    if half_exponent <= 0 {
-        if half_exponent < -10 {
-            return sign;
-        }
-        let full = mantissa | 0x80_0000;
-        let shift = (14 - half_exponent) as u32;
-        let kept = full >> shift;
-        let dropped = full & ((1 << shift) - 1);
-        return sign | round(kept, dropped, 1 << (shift - 1)) as u16;
-    }
-    // A carry out of the mantissa correctly bumps the exponent (up to infinity).
-    let kept = ((half_exponent as u32) << 10) | (mantissa >> 13);
-    sign | round(kept, mantissa & 0x1fff, 0x1000) as u16
+    half::f16::from_f32(value).to_bits()
 }
 
 /// Sanity limits shared by the converter and the validator.
