@@ -193,13 +193,13 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// relevance or date.
-    #[arg(long, default_value = "relevance")]
+    #[arg(long, default_value = "relevance", value_parser = ["relevance", "date"])]
     pub sort: String,
     /// Neighbouring segments to show before and after each hit.
     #[arg(long, default_value_t = 0)]
     pub context: usize,
     /// table, json or csv.
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, default_value = "table", value_parser = ["table", "json", "csv"])]
     pub format: String,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
     /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
@@ -235,7 +235,7 @@ pub struct ClaimsArgs {
     #[command(flatten)]
     pub filters: Filters,
     /// table, csv, json or md.
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, default_value = "table", value_parser = ["table", "csv", "json", "md", "markdown"])]
     pub format: String,
     /// Extract every recording's claims again with the rules in force (after editing rules).
     #[arg(long)]
@@ -258,7 +258,7 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub filters: Filters,
     /// table, csv, json, svg or html.
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, default_value = "table", value_parser = ["table", "csv", "json", "svg", "html"])]
     pub format: String,
     /// Claims only the sentence model found must score at least this (0 to 1; default 0.5).
     #[arg(long)]
@@ -288,7 +288,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub root: Option<PathBuf>,
     /// table or json.
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
 }
 
@@ -311,7 +311,8 @@ pub struct TranscriptArgs {
     /// The recording: its file name, its stem, or a prefix of its SHA-256.
     pub recording: String,
     /// Output format: txt, srt, vtt or json.
-    #[arg(long, short, default_value = "txt")]
+    #[arg(long, short, default_value = "txt", ignore_case = true,
+          value_parser = ["txt", "text", "srt", "vtt", "webvtt", "json"])]
     pub format: String,
 }
 
@@ -319,7 +320,7 @@ pub struct TranscriptArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format: table or json.
-    #[arg(long, short, default_value = "table")]
+    #[arg(long, short, default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
 }
 
