@@ -311,8 +311,7 @@ pub struct TranscriptArgs {
     /// The recording: its file name, its stem, or a prefix of its SHA-256.
     pub recording: String,
     /// Output format: txt, srt, vtt or json.
-    #[arg(long, short, default_value = "txt", ignore_case = true,
-          value_parser = ["txt", "text", "srt", "vtt", "webvtt", "json"])]
+    #[arg(long, short, default_value = "txt")]
     pub format: String,
 }
 
