@@ -504,10 +504,10 @@ fn run() -> anyhow::Result<()> {
     anyhow::ensure!(model.exists(), "run `make model` first");
     anyhow::ensure!(verbatim.exists(), "run `cargo build --release` first");
 
-    let corpus: Vec<PathBuf> = verbatim::ingest::collect_inputs(&[root.join("corpus")])
+    let corpus: Vec<PathBuf> = verbatim::pipeline::collect_inputs(&[root.join("corpus")])
         .into_iter()
         .filter_map(|i| match i {
-            verbatim::ingest::Input::File(p) => Some(p),
+            verbatim::pipeline::Input::File(p) => Some(p),
             _ => None,
         })
         .collect();

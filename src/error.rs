@@ -116,9 +116,17 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// An invalid argument or setting.
+    /// The request cannot be done as asked: a bad argument, query or form value, a name that
+    /// is taken, a speaker who is not there. The user's to fix; the web page answers 400.
     #[error("{0}")]
-    Invalid(String),
+    Usage(String),
+    /// An input the user named cannot be used as a whole: a rules or examples file, a folder
+    /// with no files of the kind wanted, a transcript over the size limit. The message names it.
+    #[error("{0}")]
+    Input(String),
+    /// Writing CSV failed.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 /// What to do about an index error, where there is something to do.

@@ -25,7 +25,7 @@ pub fn write_atomic_with(
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let name = path
         .file_name()
-        .ok_or_else(|| Error::Invalid(format!("{}: not a file path", path.display())))?;
+        .ok_or_else(|| Error::Input(format!("{}: not a file path", path.display())))?;
     let temp = dir.join(format!(
         ".{}.{}-{}.tmp",
         name.to_string_lossy(),

@@ -6,7 +6,7 @@
 //! ([`claims`]) come from rules and, beside them, a sentence-embedding model ([`meaning`]),
 //! which also ranks segments for search by meaning ([`search`]); [`sentence`] is the one
 //! sentence splitter.
-//! [`ingest`] wires those stages together; [`select`] chooses what the reading commands show;
+//! [`pipeline`] wires those stages together; [`select`] chooses what the reading commands show;
 //! [`web`] is the local web page over all of it. The `verbatim` binary is a thin shell.
 //!
 //! ```no_run
@@ -27,11 +27,11 @@ pub mod export;
 pub mod files;
 pub mod hash;
 pub mod import;
-pub mod ingest;
 pub mod meaning;
 pub mod model;
 pub mod models;
 pub mod phase;
+pub mod pipeline;
 pub mod search;
 pub mod select;
 pub mod sentence;

@@ -174,7 +174,7 @@ pub fn stored_claims(
                 let transcript = store.transcript(recording)?;
                 match missing {
                     Missing::ExtractAndStore => {
-                        crate::ingest::refresh_claims(store, rules, recording, &transcript)?
+                        crate::pipeline::refresh_claims(store, rules, recording, &transcript)?
                     }
                     Missing::ExtractOnly => crate::claims::extract(rules, recording, &transcript)?,
                 }
@@ -282,7 +282,7 @@ fn check_kind(rules: &Rules, filter: &Filter) -> Result<()> {
     match &filter.kind {
         Some(kind) if !rules.kinds.iter().any(|k| &k.name == kind) => {
             let known: Vec<&str> = rules.kinds.iter().map(|k| k.name.as_str()).collect();
-            Err(Error::Invalid(format!(
+            Err(Error::Usage(format!(
                 "unknown kind {kind:?} (the rules in force have: {})",
                 known.join(", ")
             )))

@@ -172,7 +172,7 @@ impl Rules {
 
     /// Compiles rules from TOML text; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Rules> {
-        let invalid = |reason: String| Error::Invalid(format!("rules {origin}: {reason}"));
+        let invalid = |reason: String| Error::Input(format!("rules {origin}: {reason}"));
         let file: RulesFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let vars = expand_vars(&file.vars).map_err(invalid)?;
         let mut kinds = file.kinds;
@@ -263,7 +263,7 @@ impl Rules {
         for kind in model.examples.kinds() {
             if !self.kinds.iter().any(|k| k.name == kind) {
                 let known: Vec<&str> = self.kinds.iter().map(|k| k.name.as_str()).collect();
-                return Err(Error::Invalid(format!(
+                return Err(Error::Input(format!(
                     "examples {}: kind {kind:?} is not a kind of the rules {} ({})",
                     model.examples.origin,
                     self.origin,

@@ -58,7 +58,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow
     let rules = load_rules(store_dir, sources)?;
     if args.rescan {
         prepare_model(&rules)?;
-        let count = verbatim::ingest::rescan(&store, &rules)?;
+        let count = verbatim::pipeline::rescan(&store, &rules)?;
         eprintln!(
             "rescanned {} recordings with rules {} (sha256:{}): {count} claims",
             store.recordings().len(),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context};
 use verbatim::claims::Rules;
 use verbatim::import::ImportFormat;
-use verbatim::ingest::{
+use verbatim::pipeline::{
     collect_transcript_inputs, commit_batch, prepare_import, ImportOptions, Input, Outcome,
     Prepared,
 };
@@ -36,7 +36,7 @@ pub fn run(
     let rules = super::claims::load_rules(store_dir, sources)?;
     super::claims::prepare_model(&rules)?;
     // A run killed between storing a recording and indexing it left claims or index short.
-    verbatim::ingest::sync(&store, &rules)?;
+    verbatim::pipeline::sync(&store, &rules)?;
     let mut report = BatchReport::default();
     let mut batch = PendingBatch::default();
     for input in collect_transcript_inputs(&args.paths) {

@@ -8,8 +8,10 @@ use std::rc::Rc;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
-use verbatim::ingest::{collect_inputs, IngestConfig, Ingester, Input, Outcome, SpeakerMode};
 use verbatim::model::{hms, DateSource, Recording, SourceKind};
+use verbatim::pipeline::{
+    collect_inputs, Failure, IngestConfig, Ingester, Input, Outcome, SpeakerMode,
+};
 use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
 use verbatim::transcribe::{default_threads, TranscribeOptions};
@@ -44,7 +46,7 @@ pub fn run(
     let rules = super::claims::load_rules(store_dir, sources)?;
     super::claims::prepare_model(&rules)?;
     // A run killed between storing a recording and indexing it left claims or index short.
-    verbatim::ingest::sync(&store, &rules)?;
+    verbatim::pipeline::sync(&store, &rules)?;
     let mut ingester = Ingester::new(&mut store, config, &rules);
     let mut report = BatchReport::default();
     for input in collect_inputs(&args.paths) {
@@ -58,7 +60,10 @@ pub fn run(
             Rc::new(move |percent| reporter.set_position(percent.clamp(0, 100) as u64)),
         );
         bar.finish_and_clear();
-        report.outcome(&path, outcome?);
+        match outcome {
+            Err(Failure::Batch(error)) => return Err(error.into()),
+            outcome => report.outcome(&path, outcome.map_err(Failure::into_error)),
+        }
     }
     Ok(report.finish(store_dir))
 }

@@ -192,7 +192,7 @@ pub fn reindex(
     let segments = SearchIndex::recreate(store_dir)?.rebuild(&store)?;
     let embedded = if verbatim::models::minilm::present(&sources.models_dir) {
         let encoder = TextEncoder::load(&meaning::encoder::model_dir(&sources.models_dir))?;
-        let count = verbatim::ingest::sync_embeddings(&store, &encoder, true)?;
+        let count = verbatim::pipeline::sync_embeddings(&store, &encoder, true)?;
         format!("; embedded the segments of {count} recordings for search by meaning")
     } else {
         String::new()
@@ -220,7 +220,7 @@ fn by_meaning(
         );
     }
     let encoder = TextEncoder::load(&meaning::encoder::model_dir(&sources.models_dir))?;
-    let embedded = verbatim::ingest::sync_embeddings(store, &encoder, false)?;
+    let embedded = verbatim::pipeline::sync_embeddings(store, &encoder, false)?;
     if embedded > 0 {
         eprintln!("embedded the segments of {embedded} recordings for search by meaning");
     }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
-use verbatim::ingest::{change_speakers, rename_speaker};
 use verbatim::model::{hms, Transcript};
+use verbatim::pipeline::{change_speakers, rename_speaker};
 use verbatim::speakers::registry::Registry;
 use verbatim::store::Store;
 
@@ -21,7 +21,7 @@ pub fn run(
 ) -> anyhow::Result<Status> {
     let store = super::transcript::open_existing(store_dir)?;
     let rules = super::claims::load_rules(store_dir, sources)?;
-    verbatim::ingest::sync(&store, &rules)?;
+    verbatim::pipeline::sync(&store, &rules)?;
     if let SpeakersCommand::List { format } = command {
         return list(&store, &format);
     }

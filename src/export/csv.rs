@@ -68,7 +68,7 @@ impl Table {
                 .out
                 .write_record(fields.into_iter().map(|f| neutralise(f).into_owned())),
         };
-        result.map_err(|e| Error::Invalid(format!("writing CSV: {e}")))
+        result.map_err(Error::Csv)
     }
 
     /// The document.
@@ -76,7 +76,7 @@ impl Table {
         let bytes = self
             .out
             .into_inner()
-            .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
+            .map_err(|e| Error::Csv(e.into_error().into()))?;
         Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
     }
 }

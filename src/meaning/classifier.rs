@@ -81,7 +81,7 @@ impl Examples {
 
     /// Parses examples; an error names `origin` and the bad entry.
     pub fn parse(text: &str, origin: &str) -> Result<Examples> {
-        let bad = |reason: String| Error::Invalid(format!("examples {origin}: {reason}"));
+        let bad = |reason: String| Error::Input(format!("examples {origin}: {reason}"));
         let file: ExamplesFile = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         if !file.examples.contains_key(NONE) {
             return Err(bad(format!(

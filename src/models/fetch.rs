@@ -127,7 +127,7 @@ impl FromStr for KnownModel {
             .find(|model| model.name() == text)
             .ok_or_else(|| {
                 let known: Vec<&str> = KnownModel::ALL.iter().map(|m| m.name()).collect();
-                Error::Invalid(format!(
+                Error::Usage(format!(
                     "unknown model {text:?}; known models: {}",
                     known.join(", ")
                 ))

@@ -76,7 +76,7 @@ impl MeaningIndex {
         query: &SearchQuery,
     ) -> Result<Vec<Hit>> {
         if query.text.trim().is_empty() {
-            return Err(Error::Invalid("empty query".into()));
+            return Err(Error::Usage("empty query".into()));
         }
         let wanted = encoder.embed_one(&query.text)?;
         let mut candidates: Vec<(f32, usize, usize)> = Vec::with_capacity(self.len());

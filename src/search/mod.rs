@@ -354,12 +354,12 @@ impl SearchIndex {
         Ok(missing.len())
     }
 
-    /// Runs a query. An empty, malformed or oversized query is `Error::Invalid` with the
+    /// Runs a query. An empty, malformed or oversized query is `Error::Usage` with the
     /// reason.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<Hit>> {
         let f = self.fields;
         if query.text.trim().is_empty() {
-            return Err(Error::Invalid("empty query".into()));
+            return Err(Error::Usage("empty query".into()));
         }
         check_query_size(&query.text)?;
         let mut parser = QueryParser::for_index(&self.index, vec![f.text, f.exact]);
@@ -369,7 +369,7 @@ impl SearchIndex {
         let rewritten = rewrite_query(&query.text)?;
         let parsed = parser
             .parse_query(&rewritten)
-            .map_err(|e| Error::Invalid(format!("bad query {:?}: {e}", query.text)))?;
+            .map_err(|e| Error::Usage(format!("bad query {:?}: {e}", query.text)))?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed.box_clone())];
         // Whole-value filters: speaker and kind are indexed lower-cased, the hash as is.
         let exact_terms = [
@@ -517,13 +517,13 @@ fn check_query_size(text: &str) -> Result<()> {
         }
     }
     if deepest > MAX_QUERY_DEPTH {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Usage(format!(
             "query nests parentheses {deepest} deep; at most {MAX_QUERY_DEPTH}"
         )));
     }
     let chars = text.chars().count();
     if chars > MAX_QUERY_CHARS {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Usage(format!(
             "query of {chars} characters; at most {MAX_QUERY_CHARS}"
         )));
     }
@@ -540,7 +540,7 @@ fn rewrite_query(text: &str) -> Result<String> {
         .expect("valid regex")
     });
     if text.matches('"').count() % 2 == 1 {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Usage(format!(
             "bad query {text:?}: unbalanced quote"
         )));
     }
@@ -561,7 +561,7 @@ fn rewrite_query(text: &str) -> Result<String> {
                 "1" => out.push_str(&format!("fuzzy1:{word}")),
                 "2" => out.push_str(&format!("fuzzy2:{word}")),
                 n => {
-                    return Err(Error::Invalid(format!(
+                    return Err(Error::Usage(format!(
                         "bad query {text:?}: {word}~{n}: fuzzy distance must be 1 or 2"
                     )))
                 }

@@ -11,7 +11,7 @@
 //! index entries must follow. The jobs are saved in the registry file (`pending`) in the same
 //! atomic write as the change itself and cleared once done, so the registry and its unfinished
 //! work never disagree: a crash part way is finished by the next command that opens the store
-//! (see `ingest::sync`).
+//! (see `pipeline::sync`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -213,7 +213,7 @@ impl Registry {
                     .find(|s| s.name.as_deref().is_some_and(|name| same_name(name, query)))
             })
             .ok_or_else(|| {
-                Error::Invalid(format!(
+                Error::Usage(format!(
                     "no speaker {query:?}; `verbatim speakers list` shows ids and names"
                 ))
             })
@@ -307,7 +307,7 @@ impl Registry {
             s.name.as_deref().is_some_and(|n| same_name(n, &name))
                 && s.id != self.speakers[index].id
         }) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "{} is already named {name:?}; to make them one speaker, use `verbatim speakers \
                  merge {} {}`",
                 other.id, other.id, self.speakers[index].id
@@ -330,7 +330,7 @@ impl Registry {
         let keep = self.index_of(into)?;
         let gone = self.index_of(other)?;
         if keep == gone {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "{into:?} and {other:?} are the same speaker"
             )));
         }
@@ -381,12 +381,12 @@ impl Registry {
             .into_iter()
             .partition(|m| m.sha256 == sha256);
         if part.is_empty() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "{old_id} does not speak in that recording"
             )));
         }
         if rest.is_empty() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "{old_id} speaks only in that recording; there is nothing to split off"
             )));
         }
@@ -419,7 +419,7 @@ pub fn validate_name(name: &str) -> Result<String> {
         None
     };
     match problem {
-        Some(problem) => Err(Error::Invalid(format!("speaker name {name:?} {problem}"))),
+        Some(problem) => Err(Error::Usage(format!("speaker name {name:?} {problem}"))),
         None => Ok(name.to_string()),
     }
 }

@@ -172,6 +172,17 @@ impl WhisperModel {
         &self.info
     }
 
+    /// Whether this model can do what `options` ask (translation needs a multilingual model).
+    pub fn check_options(&self, options: &TranscribeOptions) -> Result<()> {
+        if options.translate && !self.is_multilingual() {
+            return Err(Error::Usage(format!(
+                "--translate needs a multilingual model; {} is English-only",
+                self.info.name
+            )));
+        }
+        Ok(())
+    }
+
     /// True for multilingual models (they can detect language and translate).
     pub fn is_multilingual(&self) -> bool {
         self.context.is_multilingual()
@@ -214,12 +225,7 @@ impl WhisperModel {
         options: &TranscribeOptions,
         progress: Rc<dyn Fn(i32)>,
     ) -> Result<Transcription> {
-        if options.translate && !self.is_multilingual() {
-            return Err(Error::Invalid(format!(
-                "--translate needs a multilingual model; {} is English-only",
-                self.info.name
-            )));
-        }
+        self.check_options(options)?;
         let language = self.language_for(options);
         let mut run = Run {
             model: self,

@@ -6,7 +6,7 @@
 //! Routes, `GET` (and `HEAD`): `/` search, `/recording/<sha256>` transcript and player,
 //! `/audio/<sha256>` the source audio (range requests), `/claims`, `/claims.csv`,
 //! `/claims.json`, `/timeline`, `/speakers`, `/assets/app.js`, `/assets/app.css`. The one
-//! `POST`: `/speakers/<id>` names a speaker (`ingest::rename_speaker`, as `verbatim speakers
+//! `POST`: `/speakers/<id>` names a speaker (`pipeline::rename_speaker`, as `verbatim speakers
 //! rename`) and answers 303 back to the page the form was on. Anything else is 404 or 405.
 //!
 //! Safety: audio is served only for recordings the manifest names, found by their full
@@ -41,8 +41,8 @@ use crate::claims::Rules;
 use crate::error::{Error, Result};
 use crate::export::claims as claims_export;
 use crate::export::csv::Cells;
-use crate::ingest::rename_speaker;
 use crate::model::{parse_iso_date, Recording, SourceKind};
+use crate::pipeline::rename_speaker;
 use crate::search::meaning::MeaningIndex;
 use crate::search::SearchIndex;
 use crate::select::{self, Filter, Selection, StoredClaims};
@@ -167,11 +167,11 @@ pub struct Server {
 impl Server {
     /// Binds `addr` (port 0 picks a free port) to serve the store at `store_root` with `rules`
     /// (the rules in force: their kinds fill the menus, their colours the timeline). First
-    /// mends what a crash left (`ingest::sync`: unfinished speaker changes, missing claims,
+    /// mends what a crash left (`pipeline::sync`: unfinished speaker changes, missing claims,
     /// recordings the index lacks), as the other commands do.
     pub fn bind(addr: SocketAddr, store_root: &FsPath, rules: Rules) -> Result<Server> {
         let store = Store::open(store_root)?;
-        crate::ingest::sync(&store, &rules)?;
+        crate::pipeline::sync(&store, &rules)?;
         let listener = TcpListener::bind(addr).map_err(|source| Error::Listen { addr, source })?;
         let listen = |source| Error::Listen { addr, source };
         listener.set_nonblocking(true).map_err(listen)?;
@@ -343,9 +343,8 @@ impl Params {
         let date = |text: &str, name: &str| -> Result<_> {
             given(text)
                 .map(|d| {
-                    parse_iso_date(&d).ok_or_else(|| {
-                        Error::Invalid(format!("{name} date {d:?} is not YYYY-MM-DD"))
-                    })
+                    parse_iso_date(&d)
+                        .ok_or_else(|| Error::Usage(format!("{name} date {d:?} is not YYYY-MM-DD")))
                 })
                 .transpose()
         };
@@ -423,7 +422,7 @@ struct RenameForm {
 impl RenameForm {
     /// Parses a url-encoded body; other fields are ignored, a field given twice is refused.
     fn parse(body: &[u8]) -> Result<RenameForm> {
-        let malformed = || Error::Invalid("the form is not url-encoded UTF-8".into());
+        let malformed = || Error::Usage("the form is not url-encoded UTF-8".into());
         let text = std::str::from_utf8(body).map_err(|_| malformed())?;
         let mut form = RenameForm::default();
         let (mut named, mut backed) = (false, false);
@@ -435,7 +434,7 @@ impl RenameForm {
                 _ => continue,
             };
             if std::mem::replace(seen, true) {
-                return Err(Error::Invalid("the form gives a field twice".into()));
+                return Err(Error::Usage("the form gives a field twice".into()));
             }
             *field = url_decode(value).ok_or_else(malformed)?;
         }
@@ -480,7 +479,7 @@ fn page(status: StatusCode, html: String) -> Response {
 /// The status a library error deserves: the request's fault, or the store's.
 fn status_of(error: &Error) -> StatusCode {
     match error {
-        Error::Invalid(_) | Error::UnknownRecording(_) | Error::AmbiguousRecording { .. } => {
+        Error::Usage(_) | Error::UnknownRecording(_) | Error::AmbiguousRecording { .. } => {
             StatusCode::BAD_REQUEST
         }
         _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -505,7 +504,7 @@ async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response 
 fn params(query: std::result::Result<Query<Params>, QueryRejection>) -> Result<Params> {
     query
         .map(|Query(params)| params)
-        .map_err(|e| Error::Invalid(format!("bad query string: {e}")))
+        .map_err(|e| Error::Usage(format!("bad query string: {e}")))
 }
 
 async fn not_found() -> Response {
@@ -602,7 +601,7 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
         "" | "relevance" => false,
         "date" => true,
         other => {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "unknown sort {other:?} (relevance, date)"
             )))
         }
@@ -614,7 +613,7 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
-                Error::Invalid(format!(
+                Error::Usage(format!(
                     "limit {text:?} is not a number from 1 to {MAX_LIMIT}"
                 ))
             })?,
@@ -625,7 +624,7 @@ fn run_search(state: &AppState, store: &Store, params: &Params) -> Result<Vec<cr
     if !params.meaning.is_empty() {
         // read-only: `bind` embedded what was missing, and ingest embeds what it stores
         let Some(model) = &state.rules.meaning else {
-            return Err(Error::Invalid(
+            return Err(Error::Usage(
                 "search by meaning needs the sentence model: run `verbatim models fetch \
                  minilm`, then restart `verbatim serve`"
                     .into(),
