@@ -411,6 +411,8 @@ pub fn validate_name(name: &str) -> Result<String> {
         Some(format!("is longer than {MAX_NAME_CHARS} characters"))
     } else if name.chars().any(char::is_control) {
         Some("contains control characters".into())
+    } else if name.contains(char::REPLACEMENT_CHARACTER) {
+        Some("contains U+FFFD, the mark of bytes that were not UTF-8".into())
     } else if name.chars().any(is_invisible) {
         Some("contains invisible or direction-changing characters".into())
     } else if looks_like_id(name) {

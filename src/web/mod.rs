@@ -26,14 +26,14 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::body::Body;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Form, Router};
 use serde::Deserialize;
 use tower_http::services::ServeFile;
 
@@ -367,79 +367,26 @@ impl Params {
             ("from", &self.from),
             ("to", &self.to),
         ]
-        .iter()
+        .into_iter()
         .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", url_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+        .fold(
+            form_urlencoded::Serializer::new(String::new()),
+            |mut query, (name, value)| {
+                query.append_pair(name, value);
+                query
+            },
+        )
+        .finish()
     }
 }
 
-/// `application/x-www-form-urlencoded` decoding of one name or value; `None` for a malformed
-/// escape or bytes that are not UTF-8.
-fn url_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes.get(at + 1..at + 3)?;
-                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-                at += 2;
-            }
-            byte => out.push(byte),
-        }
-        at += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-/// True when the body is declared `application/x-www-form-urlencoded`, the only form accepted.
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| {
-            essence
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-}
-
-/// The rename form: the new name, and the page to return to.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The rename form: the new name, and the page to return to. Other fields are ignored; a field
+/// given twice is refused.
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 struct RenameForm {
     name: String,
     back: String,
-}
-
-impl RenameForm {
-    /// Parses a url-encoded body; other fields are ignored, a field given twice is refused.
-    fn parse(body: &[u8]) -> Result<RenameForm> {
-        let malformed = || Error::Usage("the form is not url-encoded UTF-8".into());
-        let text = std::str::from_utf8(body).map_err(|_| malformed())?;
-        let mut form = RenameForm::default();
-        let (mut named, mut backed) = (false, false);
-        for pair in text.split('&').filter(|pair| !pair.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let (field, seen) = match url_decode(key).ok_or_else(malformed)?.as_str() {
-                "name" => (&mut form.name, &mut named),
-                "back" => (&mut form.back, &mut backed),
-                _ => continue,
-            };
-            if std::mem::replace(seen, true) {
-                return Err(Error::Usage("the form gives a field twice".into()));
-            }
-            *field = url_decode(value).ok_or_else(malformed)?;
-        }
-        Ok(form)
-    }
 }
 
 /// Where a rename returns to: the recording page it was sent from, else the speakers page.
@@ -449,21 +396,6 @@ fn back_path(back: &str) -> String {
         Some(sha256) if is_sha256(sha256) => back.to_string(),
         _ => "/speakers".to_string(),
     }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// An HTML response.
@@ -743,7 +675,7 @@ async fn rename(
     State(state): State<Shared>,
     id: std::result::Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    body: std::result::Result<Bytes, BytesRejection>,
+    form: std::result::Result<Form<RenameForm>, FormRejection>,
 ) -> Response {
     if !same_origin(&headers) {
         return page(
@@ -758,27 +690,30 @@ async fn rename(
         Ok(Path(id)) if is_speaker_id(&id) => id,
         _ => return not_found().await,
     };
-    if !is_form(&headers) {
-        return page(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            pages::error("A name is sent as an application/x-www-form-urlencoded form."),
-        );
-    }
-    let body = match body {
-        Ok(body) => body,
+    let form = match form {
+        Ok(Form(form)) => form,
         Err(rejection) => {
             let status = rejection.status();
-            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                format!("The form is larger than {MAX_FORM_BYTES} bytes.")
+            let message = match &rejection {
+                FormRejection::InvalidFormContentType(_) => {
+                    "A name is sent as an application/x-www-form-urlencoded form.".to_string()
+                }
+                _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
+                    format!("The form is larger than {MAX_FORM_BYTES} bytes.")
+                }
+                _ => format!("The form could not be read: {}", rejection.body_text()),
+            };
+            // a form that is not one (a field twice) is the request's fault, as a bad name is
+            let status = if status.is_client_error()
+                && status != StatusCode::PAYLOAD_TOO_LARGE
+                && status != StatusCode::UNSUPPORTED_MEDIA_TYPE
+            {
+                StatusCode::BAD_REQUEST
             } else {
-                format!("The form could not be read: {}", rejection.body_text())
+                status
             };
             return page(status, pages::error(&message));
         }
-    };
-    let form = match RenameForm::parse(&body) {
-        Ok(form) => form,
-        Err(e) => return error_page(&e),
     };
     let back = back_path(&form.back);
     blocking(move || {
@@ -930,6 +865,7 @@ async fn claims_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::extract::FromRequest;
 
     #[test]
     fn only_loopback_host_names_pass_on_a_loopback_server_and_no_host_names_off_it() {
@@ -999,24 +935,53 @@ mod tests {
         assert!(!request(Some("http://127.0.0.1:7878"), None));
     }
 
+    /// The rename form as the handler receives it: through axum's `Form` extractor.
+    fn rename_form(content_type: &str, body: &'static [u8]) -> Result<RenameForm, StatusCode> {
+        let request = Request::builder()
+            .method("POST")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime
+            .block_on(Form::<RenameForm>::from_request(request, &()))
+            .map(|Form(form)| form)
+            .map_err(|rejection| rejection.status())
+    }
+
     #[test]
     fn rename_forms_are_decoded_and_only_known_pages_are_returned_to() {
-        let form =
-            RenameForm::parse(b"back=%2Frecording%2Fab&name=Ada+L%C3%B6velace+%26+co&other=x&flag")
-                .unwrap();
+        const FORM: &str = "application/x-www-form-urlencoded";
+        let form = rename_form(
+            FORM,
+            b"back=%2Frecording%2Fab&name=Ada+L%C3%B6velace+%26+co&other=x&flag",
+        )
+        .unwrap();
         assert_eq!(form.name, "Ada Lövelace & co");
         assert_eq!(form.back, "/recording/ab");
-        assert_eq!(RenameForm::parse(b"").unwrap(), RenameForm::default());
-        for bad in [
-            &b"name=%zz"[..],
-            b"name=%e2%82",
-            b"name=%4",
-            b"name=%+1",
-            b"name=\xff",
+        assert_eq!(rename_form(FORM, b"").unwrap(), RenameForm::default());
+        let charset = rename_form(
+            "application/x-www-form-urlencoded; charset=UTF-8",
+            b"name=A",
+        );
+        assert_eq!(charset.unwrap().name, "A");
+        assert!(rename_form(FORM, b"name=a&name=b").is_err());
+        for other in [
+            "multipart/form-data; boundary=x",
+            "text/plain",
+            "application/json",
         ] {
-            assert!(RenameForm::parse(bad).is_err(), "{bad:?}");
+            assert_eq!(
+                rename_form(other, b"name=a").unwrap_err(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{other}"
+            );
         }
-        assert!(RenameForm::parse(b"name=a&name=b").is_err());
+        // bytes that are not UTF-8 arrive as U+FFFD, which no speaker name may contain
+        let lossy = rename_form(FORM, b"name=%ff").unwrap();
+        assert!(crate::speakers::registry::validate_name(&lossy.name).is_err());
 
         let recording = format!("/recording/{}", "0a".repeat(32));
         assert_eq!(back_path(&recording), recording);
@@ -1033,22 +998,12 @@ mod tests {
     }
 
     #[test]
-    fn speaker_ids_and_form_bodies_are_recognised() {
+    fn speaker_ids_are_recognised() {
         assert!(is_speaker_id("S1"));
         assert!(is_speaker_id("S123"));
         for not in ["S", "s1", "S1a", "1", "S-1", "S1234567890", "Ada"] {
             assert!(!is_speaker_id(not), "{not}");
         }
-        let form = |value: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(value).unwrap());
-            is_form(&headers)
-        };
-        assert!(form("application/x-www-form-urlencoded"));
-        assert!(form("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
-        assert!(!form("multipart/form-data; boundary=x"));
-        assert!(!form("text/plain"));
-        assert!(!is_form(&HeaderMap::new()));
     }
 
     #[test]
