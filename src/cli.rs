@@ -99,7 +99,7 @@ pub struct IngestArgs {
     /// Translate speech to English (multilingual models only).
     #[arg(long)]
     pub translate: bool,
-    /// Whisper threads [default: the cores available].
+    /// Threads for Whisper and for diarization's voice embeddings [default: the cores available].
     #[arg(long, env = "VERBATIM_THREADS")]
     pub threads: Option<usize>,
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides names and tags.

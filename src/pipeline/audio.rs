@@ -71,17 +71,26 @@ pub struct Ingester<'a> {
     rules: &'a Rules,
     model: Option<WhisperModel>,
     encoder: Option<VoiceEncoder>,
+    /// The threads diarization runs on: `--threads` of them, as Whisper has.
+    threads: Option<rayon::ThreadPool>,
 }
 
 impl<'a> Ingester<'a> {
     /// An ingester writing into `store`.
     pub fn new(store: &'a mut Store, config: IngestConfig, rules: &'a Rules) -> Self {
+        // when the pool cannot be made, diarization runs on rayon's global pool instead
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.options.threads.max(1))
+            .thread_name(|i| format!("verbatim-diarize-{i}"))
+            .build()
+            .ok();
         Self {
             store,
             config,
             rules,
             model: None,
             encoder: None,
+            threads,
         }
     }
 
@@ -215,19 +224,25 @@ impl Ingester<'_> {
         let encoder = self.encoder.as_ref().expect("encoder was just loaded");
         let speech = speech
             .unwrap_or_else(|| audio::vad::speech_spans(&decoded.samples, &VadConfig::default()));
-        let (diarization, method) = if per_channel && decoded.channels.len() > 1 {
-            (
-                diarize::by_channels(encoder, &decoded.channels, &speech, config),
-                format!(
-                    "one speaker per channel ({} channels)",
-                    decoded.channels.len()
-                ),
-            )
-        } else {
-            (
-                diarize::diarize(encoder, &decoded.samples, &speech, config),
-                config.describe(),
-            )
+        let run = || {
+            if per_channel && decoded.channels.len() > 1 {
+                (
+                    diarize::by_channels(encoder, &decoded.channels, &speech, config),
+                    format!(
+                        "one speaker per channel ({} channels)",
+                        decoded.channels.len()
+                    ),
+                )
+            } else {
+                (
+                    diarize::diarize(encoder, &decoded.samples, &speech, config),
+                    config.describe(),
+                )
+            }
+        };
+        let (diarization, method) = match &self.threads {
+            Some(pool) => pool.install(run),
+            None => run(),
         };
         Ok(Some(Diarized {
             segments: diarize::attribute(segments, &diarization),

@@ -18,6 +18,8 @@
 //! 5. [`attribute`] gives each word the speaker of its own frames, with a confidence, and splits
 //!    a segment where the speaker changes.
 
+use rayon::prelude::*;
+
 use crate::model::{Segment, Span, Word};
 
 use super::encoder::{cosine, mean_embedding, Embedding, VoiceEncoder, PARTIAL_FRAMES};
@@ -298,33 +300,19 @@ fn embed_windows(
         .chunk_by(|a, b| a.2.len() == b.2.len())
         .flat_map(|group| group.chunks(BATCH))
         .collect();
-    // batches are independent: spread them over the cores (ingest diarizes after Whisper is done)
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(batches.len().max(1));
-    let embed = |share: &[&[(usize, usize, Vec<MelFrame>)]]| -> Vec<Window> {
-        let mut out = Vec::new();
-        for batch in share {
-            let mels: Vec<&[MelFrame]> = batch.iter().map(|(_, _, m)| m.as_slice()).collect();
-            for ((start, end, _), embedding) in batch.iter().zip(encoder.embed_windows(&mels)) {
-                out.push(Window {
-                    frames: (*start, *end),
-                    embedding,
-                });
-            }
-        }
-        out
-    };
-    let per_thread = batches.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = batches
-            .chunks(per_thread)
-            .map(|share| scope.spawn(move || embed(share)))
-            .collect();
-        for handle in handles {
-            windows.extend(handle.join().expect("embedding threads do not panic"));
-        }
-    });
+    // batches are independent: rayon spreads them over the threads of the pool this runs in
+    // (the ingester's, sized by --threads; ingest diarizes after Whisper is done)
+    windows.par_extend(batches.par_iter().flat_map_iter(|batch| {
+        let mels: Vec<&[MelFrame]> = batch.iter().map(|(_, _, m)| m.as_slice()).collect();
+        batch
+            .iter()
+            .zip(encoder.embed_windows(&mels))
+            .map(|((start, end, _), embedding)| Window {
+                frames: (*start, *end),
+                embedding,
+            })
+            .collect::<Vec<_>>()
+    }));
     windows.sort_by_key(|w| w.frames);
     windows
 }
