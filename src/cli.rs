@@ -3,13 +3,107 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use time::Date;
+use verbatim::export::TranscriptFormat;
+use verbatim::import::ImportFormat;
+use verbatim::transcribe::WordTimes;
 
 /// A `YYYY-MM-DD` option value.
 fn iso_date(text: &str) -> Result<Date, String> {
     verbatim::model::parse_iso_date(text)
         .ok_or_else(|| format!("{text:?} is not a date in YYYY-MM-DD form"))
+}
+
+/// A value of a library type, through its `FromStr` (whose message clap prints).
+fn parsed<T: FromStr<Err = String>>(text: &str) -> Result<T, String> {
+    text.parse()
+}
+
+/// `--format` of `import`: `auto` detects, anything else names a format.
+fn import_format(text: &str) -> Result<ImportChoice, String> {
+    match text {
+        "auto" => Ok(ImportChoice(None)),
+        other => other.parse().map(|format| ImportChoice(Some(format))),
+    }
+}
+
+/// `--addr`: an IP address and port.
+fn socket_addr(text: &str) -> Result<SocketAddr, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not an IP address and port (like 127.0.0.1:7878)"))
+}
+
+/// An import format, or none to detect one from each file.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportChoice(pub Option<ImportFormat>);
+
+/// `--format` of the commands that print a table or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for tools.
+    Json,
+}
+
+/// `--format` of `search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for tools.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// `--sort` of `search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchSort {
+    /// Best match first.
+    Relevance,
+    /// Oldest recording first.
+    Date,
+}
+
+/// `--format` of `claims`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClaimsFormat {
+    /// Aligned columns for people.
+    Table,
+    /// CSV for spreadsheets.
+    Csv,
+    /// JSON for tools.
+    Json,
+    /// A Markdown table.
+    #[value(alias = "markdown")]
+    Md,
+}
+
+/// `--format` of `timeline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    /// Aligned columns for people.
+    Table,
+    /// CSV for spreadsheets.
+    Csv,
+    /// JSON for tools.
+    Json,
+    /// A drawing of the claims on a calendar.
+    Svg,
+    /// A page holding the drawing and the table.
+    Html,
+}
+
+/// What `verbatim rules` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesAction {
+    /// Print the rules in force.
+    Show,
 }
 
 /// verbatim: transcribe recordings into citable, hashed, timestamped evidence, offline.
@@ -111,8 +205,8 @@ pub struct IngestArgs {
     /// Where word start times come from: `blend` (midpoint of Whisper's token timestamp and
     /// its DTW alignment time), `dtw`, or `tokens`. DTW needs a model with an alignment-heads
     /// preset (tiny, base, small, medium); others use token timestamps.
-    #[arg(long, default_value = "blend", value_parser = ["blend", "dtw", "tokens"])]
-    pub word_times: String,
+    #[arg(long, default_value = "blend", value_parser = parsed::<WordTimes>)]
+    pub word_times: WordTimes,
     /// The number of speakers in every file of this run, when known [default: estimated].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub speakers: Option<u16>,
@@ -130,8 +224,8 @@ pub enum SpeakersCommand {
     /// Every speaker: id, name, talk time, recordings, a sample quote.
     List {
         /// table or json.
-        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
     /// Name a speaker; the name reaches transcripts, the index, claims and every export.
     Rename {
@@ -164,8 +258,8 @@ pub struct ImportArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Format: auto, srt, vtt, whisper.cpp, whisperx or txt.
-    #[arg(long)]
-    pub format: Option<String>,
+    #[arg(long, default_value = "auto", value_parser = import_format)]
+    pub format: ImportChoice,
     /// Recording date (YYYY-MM-DD) for every file in this run; overrides dates in file names.
     #[arg(long, value_parser = iso_date)]
     pub date: Option<Date>,
@@ -193,14 +287,14 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// relevance or date.
-    #[arg(long, default_value = "relevance", value_parser = ["relevance", "date"])]
-    pub sort: String,
+    #[arg(long, value_enum, default_value_t = SearchSort::Relevance)]
+    pub sort: SearchSort,
     /// Neighbouring segments to show before and after each hit.
     #[arg(long, default_value_t = 0)]
     pub context: usize,
     /// table, json or csv.
-    #[arg(long, short, default_value = "table", value_parser = ["table", "json", "csv"])]
-    pub format: String,
+    #[arg(long, short, value_enum, default_value_t = SearchFormat::Table)]
+    pub format: SearchFormat,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
     /// would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
     /// leading apostrophe.
@@ -235,13 +329,13 @@ pub struct ClaimsArgs {
     #[command(flatten)]
     pub filters: Filters,
     /// table, csv, json or md.
-    #[arg(long, short, default_value = "table", value_parser = ["table", "csv", "json", "md", "markdown"])]
-    pub format: String,
+    #[arg(long, short, value_enum, default_value_t = ClaimsFormat::Table)]
+    pub format: ClaimsFormat,
     /// Extract every recording's claims again with the rules in force (after editing rules).
     #[arg(long)]
     pub rescan: bool,
     /// Show claims only the sentence model found (flag `model_only`) when they score at least
-    /// this (0 to 1; default 0.5). Lower finds more leads, higher fewer false ones.
+    /// this (0 to 1) [default: 0.7]. Lower finds more leads, higher fewer false ones.
     #[arg(long)]
     pub min_score: Option<f32>,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
@@ -258,9 +352,9 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub filters: Filters,
     /// table, csv, json, svg or html.
-    #[arg(long, short, default_value = "table", value_parser = ["table", "csv", "json", "svg", "html"])]
-    pub format: String,
-    /// Claims only the sentence model found must score at least this (0 to 1; default 0.5).
+    #[arg(long, short, value_enum, default_value_t = TimelineFormat::Table)]
+    pub format: TimelineFormat,
+    /// Claims only the sentence model found must score at least this (0 to 1) [default: 0.7].
     #[arg(long)]
     pub min_score: Option<f32>,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
@@ -274,8 +368,8 @@ pub struct TimelineArgs {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// `show`: print the rules in force.
-    #[arg(default_value = "show", value_parser = ["show"])]
-    pub action: String,
+    #[arg(value_enum, default_value_t = RulesAction::Show)]
+    pub action: RulesAction,
     /// Print the built-in rules whatever is in force (a starting point for your own).
     #[arg(long)]
     pub default: bool,
@@ -288,8 +382,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub root: Option<PathBuf>,
     /// table or json.
-    #[arg(long, short, default_value = "table", value_parser = ["table", "json"])]
-    pub format: String,
+    #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 /// `verbatim serve`.
@@ -297,8 +391,8 @@ pub struct VerifyArgs {
 pub struct ServeArgs {
     /// The address and port to listen on; port 0 picks a free one. Anything but a loopback
     /// address (127.0.0.1, ::1) lets other machines read the store, and prints a warning.
-    #[arg(long, default_value = "127.0.0.1:7878")]
-    pub addr: String,
+    #[arg(long, default_value = "127.0.0.1:7878", value_parser = socket_addr)]
+    pub addr: SocketAddr,
 }
 
 /// `verbatim reindex`.
@@ -311,16 +405,16 @@ pub struct TranscriptArgs {
     /// The recording: its file name, its stem, or a prefix of its SHA-256.
     pub recording: String,
     /// Output format: txt, srt, vtt or json.
-    #[arg(long, short, default_value = "txt")]
-    pub format: String,
+    #[arg(long, short, default_value = "txt", value_parser = parsed::<TranscriptFormat>)]
+    pub format: TranscriptFormat,
 }
 
 /// `verbatim list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format: table or json.
-    #[arg(long, short, default_value = "table", value_parser = ["table", "json"])]
-    pub format: String,
+    #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 /// `verbatim models ...`.

@@ -13,7 +13,7 @@ use verbatim::store::Store;
 
 use super::transcript::open_existing;
 use super::{filter, print, Status};
-use crate::cli::{ClaimsArgs, Filters, RulesArgs, TimelineArgs};
+use crate::cli::{ClaimsArgs, ClaimsFormat, Filters, RulesArgs, TimelineArgs, TimelineFormat};
 
 /// Where the claim rules, examples and the meaning model come from (global options).
 #[derive(Debug, Clone)]
@@ -67,12 +67,11 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow
         );
     }
     let claims = selected(&store, &rules, &args.filters, args.min_score)?;
-    let text = match args.format.as_str() {
-        "table" => export::table(&claims),
-        "csv" => export::csv(&claims, Cells::from_flag(args.csv_raw))?,
-        "json" => export::json(&claims),
-        "md" | "markdown" => export::markdown(&claims),
-        other => anyhow::bail!("unknown --format {other:?} (table, csv, json, md)"),
+    let text = match args.format {
+        ClaimsFormat::Table => export::table(&claims),
+        ClaimsFormat::Csv => export::csv(&claims, Cells::from_flag(args.csv_raw))?,
+        ClaimsFormat::Json => export::json(&claims),
+        ClaimsFormat::Md => export::markdown(&claims),
     };
     print(&text)?;
     Ok(if claims.is_empty() {
@@ -91,13 +90,12 @@ pub fn timeline(
     let rules = load_rules(store_dir, sources)?;
     let claims = selected(&store, &rules, &args.filters, args.min_score)?;
     let rows = timeline::rows(&claims);
-    let text = match args.format.as_str() {
-        "table" => timeline::table(&rows),
-        "csv" => timeline::csv(&rows, Cells::from_flag(args.csv_raw))?,
-        "json" => timeline::json(&rows),
-        "svg" => timeline::svg(&rows, &rules),
-        "html" => timeline::html(&rows, &rules, "verbatim timeline"),
-        other => anyhow::bail!("unknown --format {other:?} (table, csv, json, svg, html)"),
+    let text = match args.format {
+        TimelineFormat::Table => timeline::table(&rows),
+        TimelineFormat::Csv => timeline::csv(&rows, Cells::from_flag(args.csv_raw))?,
+        TimelineFormat::Json => timeline::json(&rows),
+        TimelineFormat::Svg => timeline::svg(&rows, &rules),
+        TimelineFormat::Html => timeline::html(&rows, &rules, "verbatim timeline"),
     };
     print(&text)?;
     Ok(if rows.is_empty() {

@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use verbatim::claims::Rules;
-use verbatim::import::ImportFormat;
 use verbatim::pipeline::{
     collect_transcript_inputs, commit_batch, prepare_import, ImportOptions, Input, Outcome,
     Prepared,
@@ -22,12 +21,8 @@ pub fn run(
     sources: &super::claims::ClaimSources,
     args: ImportArgs,
 ) -> anyhow::Result<Status> {
-    let format: Option<ImportFormat> = match args.format.as_deref() {
-        None | Some("auto") => None,
-        Some(name) => Some(name.parse().map_err(|e: String| anyhow!(e))?),
-    };
     let options = ImportOptions {
-        format,
+        format: args.format.0,
         date: args.date,
         encoding: args.encoding,
     };

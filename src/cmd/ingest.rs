@@ -35,10 +35,7 @@ pub fn run(
         },
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),
-        word_times: args
-            .word_times
-            .parse()
-            .map_err(|e: String| anyhow::anyhow!(e))?,
+        word_times: args.word_times,
         speakers: speaker_mode(models_dir, &args),
     };
     let mut store = Store::open(store_dir)

@@ -7,14 +7,14 @@ use verbatim::model::hms;
 
 use super::transcript::open_existing;
 use super::{print, Status};
-use crate::cli::ListArgs;
+use crate::cli::{ListArgs, TableFormat};
 
 pub fn run(store_dir: &Path, args: ListArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
     let recordings = store.recordings();
-    let text = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(recordings)? + "\n",
-        "table" => {
+    let text = match args.format {
+        TableFormat::Json => serde_json::to_string_pretty(recordings)? + "\n",
+        TableFormat::Table => {
             let mut out = String::new();
             let _ = writeln!(
                 out,
@@ -38,7 +38,6 @@ pub fn run(store_dir: &Path, args: ListArgs) -> anyhow::Result<Status> {
             }
             out
         }
-        other => anyhow::bail!("unknown list format {other:?} (table, json)"),
     };
     print(&text)?;
     Ok(Status::Success)

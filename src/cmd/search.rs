@@ -17,7 +17,7 @@ use verbatim::store::Store;
 use super::claims::ClaimSources;
 use super::transcript::open_existing;
 use super::{filter, print, Status};
-use crate::cli::{ReindexArgs, SearchArgs};
+use crate::cli::{ReindexArgs, SearchArgs, SearchFormat, SearchSort};
 
 /// A neighbouring segment, for `--context`.
 #[derive(Debug, Serialize)]
@@ -40,11 +40,7 @@ struct JsonHit<'a> {
 
 pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
-    let by_date = match args.sort.as_str() {
-        "relevance" => false,
-        "date" => true,
-        other => anyhow::bail!("unknown --sort {other:?} (relevance, date)"),
-    };
+    let by_date = args.sort == SearchSort::Date;
     let query = filter(&args.filters)?.search_query(&store, &args.query, args.limit, by_date)?;
     let hits = if args.meaning {
         let mut hits = by_meaning(&store, sources, &query)?;
@@ -81,8 +77,8 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
             .collect();
         Ok((before, after))
     };
-    let text = match args.format.as_str() {
-        "json" => {
+    let text = match args.format {
+        SearchFormat::Json => {
             let mut out = Vec::with_capacity(hits.len());
             for hit in &hits {
                 let (before, after) = context(hit)?;
@@ -95,7 +91,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
             }
             serde_json::to_string_pretty(&out)? + "\n"
         }
-        "csv" => {
+        SearchFormat::Csv => {
             let mut table = Table::new(
                 &[
                     "recording",
@@ -134,7 +130,7 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
             }
             table.finish()?
         }
-        "table" => {
+        SearchFormat::Table => {
             let terminal = std::io::stdout().is_terminal();
             let mut out = String::new();
             for hit in &hits {
@@ -153,7 +149,6 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: SearchArgs) -> anyhow
             }
             out
         }
-        other => anyhow::bail!("unknown search format {other:?} (table, json, csv)"),
     };
     print(&text)?;
     Ok(if hits.is_empty() {

@@ -2,10 +2,8 @@
 //! stdout (tests and scripts read it), warns on stderr when the address is not loopback, then
 //! serves until interrupted.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
-use anyhow::Context;
 use verbatim::web::Server;
 
 use super::claims::load_rules;
@@ -18,12 +16,7 @@ pub fn run(
     sources: &super::claims::ClaimSources,
     args: ServeArgs,
 ) -> anyhow::Result<Status> {
-    let addr: SocketAddr = args.addr.parse().with_context(|| {
-        format!(
-            "--addr {:?} is not an IP address and port (like 127.0.0.1:7878)",
-            args.addr
-        )
-    })?;
+    let addr = args.addr;
     open_existing(store_dir)?;
     let rules = load_rules(store_dir, sources)?;
     let server = Server::bind(addr, store_dir, rules)?;

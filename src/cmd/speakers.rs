@@ -12,7 +12,7 @@ use verbatim::store::Store;
 
 use super::outln;
 use super::Status;
-use crate::cli::SpeakersCommand;
+use crate::cli::{SpeakersCommand, TableFormat};
 
 pub fn run(
     store_dir: &Path,
@@ -23,7 +23,7 @@ pub fn run(
     let rules = super::claims::load_rules(store_dir, sources)?;
     verbatim::pipeline::sync(&store, &rules)?;
     if let SpeakersCommand::List { format } = command {
-        return list(&store, &format);
+        return list(&store, format);
     }
     let (message, changed) = match command {
         SpeakersCommand::List { .. } => unreachable!("handled above"),
@@ -65,7 +65,7 @@ struct Row {
     sample: Option<String>,
 }
 
-fn list(store: &Store, format: &str) -> anyhow::Result<Status> {
+fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
     let registry = Registry::load(store.root())?;
     let mut transcripts: HashMap<String, Transcript> = HashMap::new();
     let mut rows = Vec::new();
@@ -100,7 +100,7 @@ fn list(store: &Store, format: &str) -> anyhow::Result<Status> {
             sample,
         });
     }
-    if format == "json" {
+    if format == TableFormat::Json {
         outln!("{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(Status::Success);
     }

@@ -2,15 +2,15 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context};
-use verbatim::export::{render_transcript, TranscriptFormat};
+use anyhow::Context;
+use verbatim::export::render_transcript;
 use verbatim::store::Store;
 
 use super::{print, Status};
 use crate::cli::TranscriptArgs;
 
 pub fn run(store_dir: &Path, args: TranscriptArgs) -> anyhow::Result<Status> {
-    let format: TranscriptFormat = args.format.parse().map_err(|e: String| anyhow!(e))?;
+    let format = args.format;
     let store = open_existing(store_dir)?;
     let recording = store.resolve(&args.recording)?;
     let transcript = store

@@ -8,7 +8,7 @@ use verbatim::verify::{record, verify, SourceStatus};
 
 use super::transcript::open_existing;
 use super::{print, Status};
-use crate::cli::VerifyArgs;
+use crate::cli::{TableFormat, VerifyArgs};
 
 pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
@@ -22,9 +22,9 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
         .iter()
         .filter(|c| c.status != SourceStatus::Ok)
         .count();
-    let text = match args.format.as_str() {
-        "json" => serde_json::to_string_pretty(&json!(checks))? + "\n",
-        "table" => {
+    let text = match args.format {
+        TableFormat::Json => serde_json::to_string_pretty(&json!(checks))? + "\n",
+        TableFormat::Table => {
             let mut out = String::new();
             for check in &checks {
                 let short = &check.sha256[..12];
@@ -51,7 +51,6 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
             ));
             out
         }
-        other => anyhow::bail!("unknown --format {other:?} (table, json)"),
     };
     print(&text)?;
     Ok(if bad > 0 {

@@ -899,7 +899,8 @@ fn serve_prints_its_url_warns_off_loopback_and_refuses_bad_addresses() {
     let bad = work.run(&["serve", "--addr", "localhost"]);
     assert_eq!(bad.code(), 2);
     assert!(
-        bad.stderr().contains("--addr \"localhost\""),
+        bad.stderr()
+            .contains("'--addr <ADDR>': \"localhost\" is not an IP address and port"),
         "{}",
         bad.stderr()
     );
