@@ -1,0 +1,120 @@
+//! Tuning aid (not a test): diarizes each corpus recording with the settings given and prints,
+//! per recording, the clusters found against the true speakers (10 ms frames of the truth's
+//! lines), the share of frames right, the centroids' similarities, and how alike the same voice
+//! is across recordings. `make bench` reports the figures that count; this shows why.
+//!
+//! `DIARIZE_THRESHOLD=0.7 DIARIZE_STEP_MS=800 cargo run --release --example diarize_corpus -- models`
+
+use std::path::Path;
+
+use serde_json::Value;
+use verbatim::audio::{self, vad};
+use verbatim::model::Span;
+use verbatim::speakers::diarize::{diarize, DiarizeConfig};
+use verbatim::speakers::encoder::{cosine, Embedding, VoiceEncoder};
+
+const FRAME_MS: u64 = 10;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let models = std::env::args().nth(1).unwrap_or_else(|| "models".into());
+    let encoder = VoiceEncoder::load(&verbatim::models::resemblyzer::weights_path(
+        models.as_ref(),
+    ))?;
+    let mut config = DiarizeConfig::default();
+    if let Ok(t) = std::env::var("DIARIZE_THRESHOLD") {
+        config.threshold = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("DIARIZE_STEP_MS") {
+        config.step_ms = t.parse()?;
+    }
+    let corpus = Path::new("corpus");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(corpus.join("truth.json"))?)?;
+    let mut named: Vec<(String, String, Embedding)> = Vec::new();
+    for recording in truth["recordings"].as_array().ok_or("recordings")? {
+        let file = recording["file"].as_str().ok_or("file")?;
+        let decoded = audio::decode_file(&corpus.join(file))?;
+        let speech = vad::speech_spans(&decoded.samples, &vad::VadConfig::default());
+        let started = std::time::Instant::now();
+        let d = diarize(&encoder, &decoded.samples, &speech, &config);
+        let took = started.elapsed();
+        let names: Vec<&str> = recording["speakers"]
+            .as_object()
+            .ok_or("speakers")?
+            .keys()
+            .map(String::as_str)
+            .collect();
+        // clusters x true speakers, in frames of the truth's lines
+        let mut confusion = vec![vec![0usize; names.len()]; d.speakers.len()];
+        let mut unlabelled = 0;
+        for line in recording["lines"].as_array().ok_or("lines")? {
+            let who = names
+                .iter()
+                .position(|n| Some(*n) == line["speaker"].as_str())
+                .ok_or("line speaker")?;
+            let (start, end) = (
+                line["start_ms"].as_u64().ok_or("start_ms")?,
+                line["end_ms"].as_u64().ok_or("end_ms")?,
+            );
+            for at in (start..end).step_by(FRAME_MS as usize) {
+                let frame = Span {
+                    start_ms: at,
+                    end_ms: at + FRAME_MS,
+                };
+                match d.speaker_of(frame) {
+                    Some((cluster, _)) => confusion[cluster][who] += 1,
+                    None => unlabelled += 1,
+                }
+            }
+        }
+        let total: usize = confusion.iter().flatten().sum::<usize>() + unlabelled;
+        let right: usize = confusion
+            .iter()
+            .map(|row| row.iter().max().copied().unwrap_or(0))
+            .sum();
+        println!(
+            "{file}: {} speakers (truth {}), {} windows, {:.2} s, frames right {:.3} (unlabelled {unlabelled})",
+            d.speakers.len(),
+            names.len(),
+            d.windows,
+            took.as_secs_f32(),
+            right as f32 / total.max(1) as f32
+        );
+        for (c, row) in confusion.iter().enumerate() {
+            println!("   cluster {c}: {row:?}");
+            let best = (0..row.len()).max_by_key(|&i| row[i]).unwrap_or(0);
+            let voice = recording["speakers"][names[best]].as_str().unwrap_or("?");
+            named.push((file.to_string(), voice.to_string(), d.speakers[c].centroid));
+        }
+        for a in &d.speakers {
+            let sims: Vec<String> = d
+                .speakers
+                .iter()
+                .map(|b| format!("{:.2}", cosine(&a.centroid, &b.centroid)))
+                .collect();
+            println!("   similarity: {}", sims.join(" "));
+        }
+    }
+    let (mut same, mut different) = (Vec::new(), Vec::new());
+    for (i, a) in named.iter().enumerate() {
+        for b in named[i + 1..].iter().filter(|b| b.0 != a.0) {
+            let s = cosine(&a.2, &b.2);
+            if a.1 == b.1 {
+                same.push(s);
+            } else {
+                different.push((s, a.1.clone(), b.1.clone()));
+            }
+        }
+    }
+    same.sort_by(f32::total_cmp);
+    different.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!(
+        "same voice across recordings: {} pairs, lowest {:?}",
+        same.len(),
+        same.first()
+    );
+    println!(
+        "different voices, most alike: {:?}",
+        &different[..8.min(different.len())]
+    );
+    Ok(())
+}
