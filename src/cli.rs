@@ -391,7 +391,7 @@ pub struct VerifyArgs {
 pub struct ServeArgs {
     /// The address and port to listen on; port 0 picks a free one. Anything but a loopback
     /// address (127.0.0.1, ::1) lets other machines read the store, and prints a warning.
-    #[arg(long, default_value = "127.0.0.1:7878", value_parser = socket_addr)]
+    #[arg(long, default_value = verbatim::web::DEFAULT_ADDR, value_parser = socket_addr)]
     pub addr: SocketAddr,
 }
 

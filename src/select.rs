@@ -25,7 +25,7 @@ pub const STORE_RULES: &str = "rules.toml";
 
 /// The rules in force: `rules` (a file the user named), else the store's `rules.toml`, else the
 /// built-in rules.
-pub fn rules_in_force(store_root: &Path, rules: Option<&Path>) -> Result<Rules> {
+fn rules_in_force(store_root: &Path, rules: Option<&Path>) -> Result<Rules> {
     let in_store = store_root.join(STORE_RULES);
     match rules {
         Some(path) => Rules::load(path),
@@ -35,11 +35,11 @@ pub fn rules_in_force(store_root: &Path, rules: Option<&Path>) -> Result<Rules> 
 }
 
 /// The file in a store that overrides the built-in claim examples.
-pub const STORE_EXAMPLES: &str = "examples.toml";
+const STORE_EXAMPLES: &str = "examples.toml";
 
 /// The claim examples in force: `examples` (a file the user named), else the store's
 /// `examples.toml`, else the built-in examples.
-pub fn examples_in_force(store_root: &Path, examples: Option<&Path>) -> Result<Examples> {
+fn examples_in_force(store_root: &Path, examples: Option<&Path>) -> Result<Examples> {
     let in_store = store_root.join(STORE_EXAMPLES);
     match examples {
         Some(path) => Examples::load(path),
@@ -48,9 +48,9 @@ pub fn examples_in_force(store_root: &Path, examples: Option<&Path>) -> Result<E
     }
 }
 
-/// The rules in force ([`rules_in_force`]) with, when the sentence model is installed under
+/// The rules in force (`rules_in_force`) with, when the sentence model is installed under
 /// `models_dir`, the meaning model beside them, taught with the examples in force
-/// ([`examples_in_force`]). The model is loaded only when a claim is first extracted.
+/// (`examples_in_force`). The model is loaded only when a claim is first extracted.
 pub fn claim_rules(
     store_root: &Path,
     rules: Option<&Path>,

@@ -2,14 +2,14 @@
 //! quote these sentences and diarization settles each on one speaker, so `uncertain_speaker`
 //! refers to the very sentence a claim quotes. A sentence ends at `.`, `?` or `!` (not after an
 //! abbreviation or an initial, nor before a lower-case word or a digit), at a pause over
-//! [`MAX_PAUSE_MS`], or after [`MAX_WORDS`] words when Whisper left out the full stops.
+//! [`MAX_PAUSE_MS`], or after `MAX_WORDS` words when Whisper left out the full stops.
 
 use std::ops::Range;
 
 /// Longest silence inside one sentence; a longer pause ends it.
 pub const MAX_PAUSE_MS: u64 = 3_000;
 /// A sentence with no end punctuation is cut after this many words.
-pub const MAX_WORDS: usize = 80;
+const MAX_WORDS: usize = 80;
 
 /// Abbreviations whose full stop does not end a sentence (lower case, without the stop).
 const ABBREVIATIONS: &[&str] = &[
@@ -48,7 +48,7 @@ pub fn split<W: TimedWord>(words: &[W]) -> Vec<Range<usize>> {
 /// True when `word` ends a sentence: it ends in `.`, `?` or `!` (before closing quotes or
 /// brackets), is not an abbreviation or an initial, and the next word does not start in lower
 /// case or with a digit (as after "Sept." in "Sept. 2021").
-pub fn ends_sentence(word: &str, next: Option<&str>) -> bool {
+fn ends_sentence(word: &str, next: Option<&str>) -> bool {
     let bare = word.trim_end_matches(['"', '\'', ')', ']', '”', '’']);
     let Some(last) = bare.chars().last() else {
         return false;

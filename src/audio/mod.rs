@@ -26,10 +26,10 @@ pub use resample::Resampler16k;
 pub const WHISPER_SAMPLE_RATE: u32 = crate::dsp::SAMPLE_RATE;
 
 /// Recordings shorter than this cannot hold a word and are refused.
-pub const MINIMUM_DURATION_MS: u64 = 100;
+const MINIMUM_DURATION_MS: u64 = 100;
 
 /// File extensions treated as audio when a folder is walked.
-pub const AUDIO_EXTENSIONS: &[&str] = &[
+const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "mp3", "flac", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "caf",
     "mkv", "webm",
 ];

@@ -8,7 +8,7 @@ use crate::model::Span;
 use super::WHISPER_SAMPLE_RATE;
 
 /// Samples per detector frame (16 ms at 16 kHz).
-pub const FRAME_SAMPLES: usize = 256;
+const FRAME_SAMPLES: usize = 256;
 const FRAME_MS: u64 = 16;
 
 /// How scores become speech spans.
@@ -49,7 +49,7 @@ impl VadConfig {
 }
 
 /// One score in 0..1 per 16 ms frame (the last partial frame is zero-padded).
-pub fn frame_scores(samples: &[f32]) -> Vec<f32> {
+fn frame_scores(samples: &[f32]) -> Vec<f32> {
     let mut detector = earshot::Detector::default_boxed();
     let mut frame = [0.0f32; FRAME_SAMPLES];
     samples
@@ -71,7 +71,7 @@ pub fn speech_spans(samples: &[f32], config: &VadConfig) -> Vec<Span> {
 }
 
 /// Turns per-frame scores into padded, merged speech spans within `0..total_ms`.
-pub fn spans_from_scores(scores: &[f32], total_ms: u64, config: &VadConfig) -> Vec<Span> {
+fn spans_from_scores(scores: &[f32], total_ms: u64, config: &VadConfig) -> Vec<Span> {
     let mut raw: Vec<Span> = Vec::new();
     let mut start: Option<usize> = None;
     for (i, &score) in scores.iter().enumerate() {

@@ -27,25 +27,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Duration, Month, Weekday};
 
 /// Note: the mention is relative and no recording date was given.
-pub const NOTE_NO_RECORDING_DATE: &str = "no recording date";
+const NOTE_NO_RECORDING_DATE: &str = "no recording date";
 /// Note: a weekday in a sentence without tense cues, taken as the most recent past one.
-pub const NOTE_WEEKDAY_WITHOUT_TENSE: &str = "weekday without tense";
+const NOTE_WEEKDAY_WITHOUT_TENSE: &str = "weekday without tense";
 /// Note: a month without year in a sentence without tense cues, taken as the most recent past one.
-pub const NOTE_MONTH_WITHOUT_TENSE: &str = "month without year or tense";
+const NOTE_MONTH_WITHOUT_TENSE: &str = "month without year or tense";
 /// Note: a day and month without year in a sentence without tense cues.
-pub const NOTE_DATE_WITHOUT_TENSE: &str = "date without year or tense";
+const NOTE_DATE_WITHOUT_TENSE: &str = "date without year or tense";
 /// Note: the calendar has no such day ("September 31").
-pub const NOTE_NO_SUCH_DATE: &str = "no such date";
+const NOTE_NO_SUCH_DATE: &str = "no such date";
 /// Note: the weekday said does not fall on the date said.
-pub const NOTE_WEEKDAY_MISMATCH: &str = "weekday does not match the date";
+const NOTE_WEEKDAY_MISMATCH: &str = "weekday does not match the date";
 /// Note: "next weekend" may mean the coming one or the one after.
-pub const NOTE_AMBIGUOUS_WEEKEND: &str = "ambiguous: the coming weekend or the one after";
+const NOTE_AMBIGUOUS_WEEKEND: &str = "ambiguous: the coming weekend or the one after";
 /// Note: the count was hedged ("about two weeks ago", "in a month or so").
-pub const NOTE_APPROXIMATE: &str = "approximate";
+const NOTE_APPROXIMATE: &str = "approximate";
 /// Note: the count is one of several ("two or three weeks ago"); left unresolved.
-pub const NOTE_VAGUE_COUNT: &str = "vague count";
+const NOTE_VAGUE_COUNT: &str = "vague count";
 /// Note: the date falls outside the calendar `time` supports.
-pub const NOTE_OUT_OF_RANGE: &str = "out of calendar range";
+const NOTE_OUT_OF_RANGE: &str = "out of calendar range";
 
 /// What a mention resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

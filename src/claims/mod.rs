@@ -35,7 +35,7 @@ pub enum ClaimFlag {
     /// The speaker is not known.
     UnknownSpeaker,
     /// Diarization was unsure who said at least one quoted word (confidence under
-    /// [`LOW_SPEAKER_CONFIDENCE`](crate::model::LOW_SPEAKER_CONFIDENCE)).
+    /// [`crate::model::LOW_SPEAKER_CONFIDENCE`]).
     UncertainSpeaker,
     /// The recording date is not known, so relative dates cannot be resolved.
     UnknownRecordingDate,
@@ -73,9 +73,9 @@ impl FoundBy {
 }
 
 /// The `rule` of a claim that only the model found.
-pub const MODEL_RULE: &str = "model";
+const MODEL_RULE: &str = "model";
 /// Model claims scoring below this are not stored at all.
-pub const MODEL_FLOOR: f32 = 0.3;
+const MODEL_FLOOR: f32 = 0.3;
 /// `claims --min-score` unless given: model claims below it are not shown. Chosen on the
 /// development sentences (`tests/data/claims/heldout.json`: precision 0.873, recall 0.886,
 /// 11.5% of non-claims flagged, against 0.832, 0.921 and 18% at 0.5); lower it for more
@@ -321,7 +321,7 @@ fn model_scores(
 }
 
 /// What the model finds in a sentence no rule matched: its likeliest kind, when that scores
-/// at least [`MODEL_FLOOR`]. Where a rule matched, the rule's claims stand alone: measured on
+/// at least `MODEL_FLOOR`. Where a rule matched, the rule's claims stand alone: measured on
 /// the development sentences, the model's second kinds beside a rule's (access beside
 /// storage, authority beside access) were mostly wrong.
 fn model_only(matches: &[RuleMatch], scores: &[(String, f32)]) -> Option<(String, f32)> {

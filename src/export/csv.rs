@@ -33,7 +33,7 @@ impl Cells {
 }
 
 /// The cell as a spreadsheet will show it as text: `'` prepended when it would start a formula.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
+fn neutralise(cell: &str) -> Cow<'_, str> {
     let first = cell.trim_start_matches([' ', '\u{a0}']).chars().next();
     match first {
         Some(

@@ -1,5 +1,5 @@
 //! The timeline: claims and the dates they mention, in date order, for fact-checkers to verify
-//! line by line. [`rows`] turns claims into dated lines; [`table`], [`csv`], [`json`], [`svg`]
+//! line by line. [`rows`] turns claims into dated lines; [`table`], [`csv`](fn@csv), [`json`], [`svg`]
 //! and [`html`] render them. Every renderer is deterministic and escapes all transcript text.
 
 use std::collections::{HashMap, HashSet};

@@ -25,12 +25,12 @@ use crate::error::{Error, Result};
 use crate::hash::sha256_hex;
 
 /// The examples shipped in the binary.
-pub const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
+const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
 /// Changes whenever training or features change, so stored claims show as made by other
 /// rules and `claims --rescan` is suggested.
 pub const VERSION: &str = "logistic-meanmax-cues-nonegate-4";
 /// The label of sentences that make no claim.
-pub const NONE: &str = "none";
+const NONE: &str = "none";
 /// Fewest examples a kind needs.
 const MIN_EXAMPLES: usize = 3;
 /// Embeddings are unit vectors (components near ±0.05); scaled so that weights and cues share
@@ -185,7 +185,7 @@ impl Classifier {
     /// Each kind's score for a sentence, in the examples' kind order: its head's probability
     /// `p` weighed against the `none` head's `q`, `p / (p + q)`. A topic alone raises both, so
     /// the ratio is high only when the sentence reads more like that kind's examples than like
-    /// the near-misses. A kind its own head gives under [`KIND_FLOOR`] scores 0.
+    /// the near-misses. A kind its own head gives under `KIND_FLOOR` scores 0.
     pub fn scores(&self, embedding: &[f32], text: &str) -> Vec<(&str, f32)> {
         let x = features(embedding, text);
         let q = sigmoid(dot(&self.none.weights, &x));

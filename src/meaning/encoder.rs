@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// Dimensions of an embedding.
 pub const DIM: usize = 384;
 /// The folder of the model under the models directory.
-pub const MODEL_DIR: &str = "all-MiniLM-L6-v2";
+const MODEL_DIR: &str = "all-MiniLM-L6-v2";
 /// The weights file inside it.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
 /// The tokenizer file inside it.

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::hash::sha256_hex;
 
 /// The folder, beside the model's weights, of classifiers already trained (by examples).
-pub const CLASSIFIERS_DIR: &str = "classifiers";
+const CLASSIFIERS_DIR: &str = "classifiers";
 
 /// The encoder with the classifier its examples taught.
 #[derive(Debug)]

@@ -15,7 +15,7 @@ use crate::store::{Added, Store};
 
 /// Stores a batch of new recordings in one store transaction, extracts and stores their
 /// claims, then indexes them in one index commit. Returns one outcome per recording, in order.
-/// A crash part way leaves recordings without claims or not indexed, which [`sync`] mends on
+/// A crash part way leaves recordings without claims or not indexed, which [`sync`](super::sync) mends on
 /// the next run.
 pub fn commit_batch(
     store: &mut Store,

@@ -14,7 +14,7 @@ use crate::import::{self, ImportFormat};
 use crate::model::{DateSource, Recording, SourceKind, Transcript};
 use crate::store::Store;
 
-/// A transcript file read and parsed, ready for [`commit_batch`].
+/// A transcript file read and parsed, ready for [`commit_batch`](super::commit_batch).
 #[derive(Debug)]
 pub enum Prepared {
     /// A recording not in the store yet.
@@ -24,7 +24,7 @@ pub enum Prepared {
 }
 
 /// Transcript files larger than this are refused rather than read into memory.
-pub const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_TRANSCRIPT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How a transcript file is read for import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,7 +38,7 @@ pub struct ImportOptions {
 }
 
 /// Reads and parses a transcript made elsewhere for import, without storing it
-/// ([`commit_batch`] stores it). Its identity is the SHA-256 of the transcript file: the same
+/// ([`commit_batch`](super::commit_batch) stores it). Its identity is the SHA-256 of the transcript file: the same
 /// bytes again are [`Prepared::Present`]. An error is this file's failure.
 pub fn prepare_import(store: &Store, path: &Path, options: ImportOptions) -> Result<Prepared> {
     let ImportOptions {

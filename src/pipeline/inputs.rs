@@ -26,7 +26,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 /// Transcript file extensions `verbatim import` picks up in folders.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["srt", "vtt", "json", "txt", "md"];
+const TRANSCRIPT_EXTENSIONS: &[&str] = &["srt", "vtt", "json", "txt", "md"];
 
 /// As [`collect_inputs`], for transcript files.
 pub fn collect_transcript_inputs(paths: &[PathBuf]) -> Vec<Input> {

@@ -242,16 +242,6 @@ impl SearchIndex {
         SearchIndex::open(store_root)
     }
 
-    /// Indexes (or re-indexes) one recording's speech segments, in one commit.
-    pub fn put(
-        &self,
-        recording: &Recording,
-        transcript: &Transcript,
-        claims: Option<&ClaimSet>,
-    ) -> Result<()> {
-        self.put_many(&[(recording, transcript, claims)])
-    }
-
     /// Indexes (or re-indexes) several recordings in one commit; each segment is tagged with
     /// the kinds of the claims that quote it.
     pub fn put_many(&self, batch: &[(&Recording, &Transcript, Option<&ClaimSet>)]) -> Result<()> {
@@ -497,10 +487,10 @@ fn highlighted_ranges(snippet: &tantivy::snippet::Snippet) -> Vec<std::ops::Rang
 }
 
 /// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 4_096;
+const MAX_QUERY_CHARS: usize = 4_096;
 /// The deepest nesting of parentheses accepted. tantivy's query parser recurses once per level,
 /// so a query nested thousands deep would overflow the stack and abort the process.
-pub const MAX_QUERY_DEPTH: usize = 32;
+const MAX_QUERY_DEPTH: usize = 32;
 
 /// Refuses queries too long or too deeply nested to parse safely.
 fn check_query_size(text: &str) -> Result<()> {

@@ -8,8 +8,8 @@
 //! 3. Window embeddings are clustered bottom-up (average linkage, cosine similarity) until no two
 //!    clusters are closer than [`DiarizeConfig::threshold`], which estimates the number of
 //!    speakers, or until `--speakers N` are left. Long recordings are clustered in blocks of
-//!    [`BLOCK`] windows first, then the blocks' clusters together. Clusters holding less than
-//!    [`MIN_SPEAKER_MS`] of speech are folded into their nearest neighbour. Each window is then
+//!    `BLOCK` windows first, then the blocks' clusters together. Clusters holding less than
+//!    `MIN_SPEAKER_MS` of speech are folded into their nearest neighbour. Each window is then
 //!    reassigned to the nearest centroid.
 //! 4. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
 //!    vote weighted by a triangle peaking at its centre) and a confidence (the winner's share of
@@ -30,9 +30,9 @@ const FRAME_MS: u64 = (HOP * 1000 / SAMPLE_RATE) as u64;
 /// Frames within which a word beside speech takes the speech's confidence (0.3 s).
 const NEAR_FRAMES: usize = 30;
 /// Windows clustered together at most; longer recordings are clustered block by block first.
-pub const BLOCK: usize = 400;
+const BLOCK: usize = 400;
 /// A cluster with less speech than this is not a speaker of its own.
-pub const MIN_SPEAKER_MS: u64 = 3_000;
+const MIN_SPEAKER_MS: u64 = 3_000;
 /// Spans shorter than this get no window of their own (their frames take their neighbours').
 const MIN_WINDOW_FRAMES: usize = 30;
 /// Cluster centroids at least this similar are one voice.
@@ -113,7 +113,8 @@ pub struct Diarization {
 
 impl Diarization {
     /// A diarization in which one speaker (or a channel) says everything in `spans`.
-    pub fn from_labels(speakers: Vec<LocalSpeaker>, frames: Vec<Option<(usize, f32)>>) -> Self {
+    #[cfg(test)]
+    fn from_labels(speakers: Vec<LocalSpeaker>, frames: Vec<Option<(usize, f32)>>) -> Self {
         Diarization {
             speakers,
             frames,
@@ -317,7 +318,7 @@ fn embed_windows(
     windows
 }
 
-/// Clusters in blocks of [`BLOCK`] windows (to a tighter threshold), then the blocks' clusters.
+/// Clusters in blocks of `BLOCK` windows (to a tighter threshold), then the blocks' clusters.
 fn cluster_blocks(embeddings: &[Embedding], weights: &[f32], config: &DiarizeConfig) -> Vec<usize> {
     if embeddings.len() <= BLOCK {
         return agglomerate(embeddings, weights, config.threshold, config.speakers);
@@ -367,7 +368,7 @@ fn cluster_blocks(embeddings: &[Embedding], weights: &[f32], config: &DiarizeCon
 /// Average-linkage agglomerative clustering on cosine similarity, weighted by `weights`: merges
 /// the closest pair while it is at least `threshold` similar, or (with `count`) until `count`
 /// clusters are left. Returns a label per item, numbered by first appearance.
-pub fn agglomerate(
+fn agglomerate(
     items: &[Embedding],
     weights: &[f32],
     threshold: f32,
@@ -434,7 +435,7 @@ pub fn agglomerate(
         .collect()
 }
 
-/// Folds clusters with less than [`MIN_SPEAKER_MS`] of windows into the nearest other cluster
+/// Folds clusters with less than `MIN_SPEAKER_MS` of windows into the nearest other cluster
 /// (unless the count was given).
 fn fold_small_clusters(windows: &[Window], labels: &mut [usize], count: Option<usize>) {
     if count.is_some() {
@@ -652,7 +653,7 @@ fn renumber(
 }
 
 /// Gives every word the speaker of its own time span, settles each sentence on one speaker
-/// where the voice evidence allows ([`settle_sentences`]), and splits segments where the
+/// where the voice evidence allows (`settle_sentences`), and splits segments where the
 /// speaker changes. Returns the new segments (renumbered) with, per segment, its speaker (None
 /// when no speech was attributed anywhere near it). Words get `speaker_confidence`.
 pub fn attribute(segments: &[Segment], diarization: &Diarization) -> Vec<(Segment, Option<usize>)> {
@@ -722,7 +723,7 @@ pub fn attribute(segments: &[Segment], diarization: &Diarization) -> Vec<(Segmen
 
 /// A sentence whose main speaker holds at least this share of its voice evidence is that
 /// speaker's throughout.
-pub const SENTENCE_MAJORITY: f32 = 2.0 / 3.0;
+const SENTENCE_MAJORITY: f32 = 2.0 / 3.0;
 /// Sentences longer than this (Whisper left out the full stops) are not settled.
 const SENTENCE_MAX_WORDS: usize = 40;
 
@@ -731,7 +732,7 @@ const SENTENCE_MAX_WORDS: usize = 40;
 /// the neighbouring speaker: "security stand | up.". Within each sentence (words up to a `.`,
 /// `?` or `!`, as [`crate::sentence::split`] splits them; at most 40 words) that has more
 /// than one speaker:
-/// - when one speaker holds at least [`SENTENCE_MAJORITY`] of the voice evidence (the sum of
+/// - when one speaker holds at least `SENTENCE_MAJORITY` of the voice evidence (the sum of
 ///   the words' confidences), every word becomes that speaker's: the words it had keep their
 ///   confidence up to that share, the words moved to it take that share;
 /// - otherwise the words keep their speakers, each at no more than its speaker's share, so a

@@ -16,7 +16,9 @@ use std::path::Path;
 
 use matrixmultiply::sgemm;
 
-use super::mel::{MelFrame, MelFrontEnd, HOP, N_MELS, SAMPLE_RATE};
+use super::mel::{MelFrame, MelFrontEnd, N_MELS};
+#[cfg(test)]
+use super::mel::{HOP, SAMPLE_RATE};
 use crate::error::{Error, Result};
 
 /// Hidden units per LSTM layer.
@@ -31,7 +33,7 @@ const LAYERS: usize = 3;
 /// SHA-256 of `resemblyzer/pretrained.pt` in the Resemblyzer 0.1.4 wheel.
 pub const WEIGHTS_SHA256: &str = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e";
 /// Its size in bytes.
-pub const WEIGHTS_SIZE: u64 = 17_090_379;
+const WEIGHTS_SIZE: u64 = 17_090_379;
 /// The name recorded in provenance.
 pub const MODEL_NAME: &str = "resemblyzer-0.1.4 GE2E";
 
@@ -165,7 +167,7 @@ impl VoiceEncoder {
     /// Embeds windows of mel frames, all of the same length (160 frames for the model's
     /// partials; shorter windows work and are less reliable). Returns, per window, the ReLU
     /// output before normalisation.
-    pub fn forward_raw(&self, windows: &[&[MelFrame]]) -> Vec<[f32; EMBEDDING]> {
+    fn forward_raw(&self, windows: &[&[MelFrame]]) -> Vec<[f32; EMBEDDING]> {
         let batch = windows.len();
         let Some(steps) = windows.first().map(|w| w.len()) else {
             return Vec::new();
@@ -268,7 +270,7 @@ impl VoiceEncoder {
             .collect()
     }
 
-    /// Embeds windows: [`forward_raw`](Self::forward_raw), L2-normalised.
+    /// Embeds windows: `forward_raw`, L2-normalised.
     pub fn embed_windows(&self, windows: &[&[MelFrame]]) -> Vec<Embedding> {
         self.forward_raw(windows)
             .into_iter()
@@ -280,7 +282,8 @@ impl VoiceEncoder {
     /// that have already been preprocessed: partial windows of 160 frames every 77 frames,
     /// each embedded, their mean normalised. Returns the embedding and the partials' sample
     /// ranges.
-    pub fn embed_utterance(&self, samples: &[f32]) -> (Embedding, Vec<(usize, usize)>) {
+    #[cfg(test)]
+    fn embed_utterance(&self, samples: &[f32]) -> (Embedding, Vec<(usize, usize)>) {
         let slices = partial_slices(samples.len());
         let end = slices.last().map_or(0, |s| s.1);
         let mut padded = samples.to_vec();
@@ -336,7 +339,8 @@ pub fn cosine(a: &Embedding, b: &Embedding) -> f32 {
 }
 
 /// Resemblyzer's `compute_partial_slices(n, rate=1.3, min_coverage=0.75)`, as sample ranges.
-pub fn partial_slices(n_samples: usize) -> Vec<(usize, usize)> {
+#[cfg(test)]
+fn partial_slices(n_samples: usize) -> Vec<(usize, usize)> {
     let n_frames = (n_samples + 1).div_ceil(HOP);
     let frame_step = ((SAMPLE_RATE as f64 / 1.3) / HOP as f64).round() as usize;
     let steps = (n_frames + frame_step + 1)

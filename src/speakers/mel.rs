@@ -62,7 +62,7 @@ impl MelFrontEnd {
         }
     }
 
-    /// The filterbank, [40][201] row-major.
+    /// The filterbank, 40 rows of 201, row-major.
     pub fn filters(&self) -> &[f32] {
         &self.filters
     }

@@ -24,12 +24,12 @@ use crate::error::{Error, Result};
 use crate::files::write_atomic;
 
 /// The file under the store root.
-pub const REGISTRY_FILE: &str = "speakers.json";
+const REGISTRY_FILE: &str = "speakers.json";
 /// A recording's speaker joins a known speaker at least this similar (cosine of centroids):
 /// the same bar as two clusters within a recording ([`crate::speakers::diarize::SAME_VOICE`]).
 pub const MATCH_THRESHOLD: f32 = crate::speakers::diarize::SAME_VOICE;
 /// The longest name accepted.
-pub const MAX_NAME_CHARS: usize = 80;
+const MAX_NAME_CHARS: usize = 80;
 
 /// One speaker of one recording, as part of a store-wide speaker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -40,7 +40,7 @@ pub struct Store {
     manifest: Manifest,
 }
 
-/// The outcome of [`Store::add`].
+/// The outcome of storing one recording ([`Store::add_many`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
     /// The recording is now in the store.
@@ -123,7 +123,8 @@ impl Store {
     /// Stores a transcript and its recording. Holds the store's lock, re-reads the manifest so
     /// that concurrent writers never lose each other's work, writes the transcript, then the
     /// manifest. Adding bytes already stored changes nothing.
-    pub fn add(&mut self, recording: Recording, transcript: &Transcript) -> Result<Added> {
+    #[cfg(test)]
+    fn add(&mut self, recording: Recording, transcript: &Transcript) -> Result<Added> {
         let mut added = self.add_many(vec![(recording, transcript)])?;
         Ok(added.pop().expect("one outcome per recording"))
     }

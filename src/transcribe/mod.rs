@@ -1,6 +1,5 @@
-//! Whisper through whisper-rs: loading a ggml model, transcribing 16 kHz mono samples into
-//! segments and words, and obtaining models ([`fetch`]) by converting CTranslate2 weights
-//! ([`convert`]).
+//! Whisper through whisper-rs: loading a ggml model and transcribing 16 kHz mono samples into
+//! segments and words. Fetching and converting the models is [`crate::models`]' work.
 
 pub mod filter;
 mod words;
@@ -184,7 +183,7 @@ impl WhisperModel {
     }
 
     /// True for multilingual models (they can detect language and translate).
-    pub fn is_multilingual(&self) -> bool {
+    fn is_multilingual(&self) -> bool {
         self.context.is_multilingual()
     }
 
@@ -459,7 +458,7 @@ fn has_words_in(segment: &Segment, span: &Span) -> bool {
 
 /// Groups speech spans into windows of at most `max_ms`, starting a new window after a pause
 /// longer than `max_gap_ms`; a span longer than `max_ms` is cut into pieces.
-pub fn plan_windows(speech: &[Span], max_ms: u64, max_gap_ms: u64) -> Vec<Span> {
+fn plan_windows(speech: &[Span], max_ms: u64, max_gap_ms: u64) -> Vec<Span> {
     let mut windows: Vec<Span> = Vec::new();
     for span in speech {
         let mut start = span.start_ms;
@@ -553,7 +552,7 @@ fn dtw_preset(ggml: &crate::models::convert::GgmlInfo) -> Option<(&'static str, 
 }
 
 /// `ggml-tiny.en.bin` -> `tiny.en`; any other file -> its stem.
-pub fn model_name(path: &Path) -> String {
+fn model_name(path: &Path) -> String {
     let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("model");
     let stem = file.strip_suffix(".bin").unwrap_or(file);
     stem.strip_prefix("ggml-").unwrap_or(stem).to_string()

@@ -238,7 +238,7 @@ fn filter_fields(params: &Params, choices: &Choices) -> String {
 }
 
 /// Where a quote or hit plays: the recording's page, at `start_ms`, scrolled to its segment.
-pub fn play_href(sha256: &str, start_ms: u64, segment: usize) -> String {
+fn play_href(sha256: &str, start_ms: u64, segment: usize) -> String {
     format!("/recording/{}?t={start_ms}#seg-{segment}", escape(sha256))
 }
 
