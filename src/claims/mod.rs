@@ -471,17 +471,16 @@ mod tests {
 }
 
 #[cfg(test)]
+#[path = "../../tests/support/sets.rs"]
+mod sets;
+
+#[cfg(test)]
 mod corpus_tests {
     //! The default rules against the sample corpus's ground truth and the separately written
     //! evaluation sentences (`tests/data/claims/sentences.json`).
+    use super::sets::{labelled, load};
     use super::*;
-    use serde_json::Value;
     use std::collections::BTreeSet;
-
-    fn load(path: &str) -> Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-    }
 
     /// (expected kinds, found kinds) per sentence text.
     fn score(cases: &[(String, BTreeSet<String>)]) -> (f64, f64, Vec<String>) {
@@ -558,26 +557,6 @@ mod corpus_tests {
             errors.len(),
             errors.join("\n")
         );
-    }
-
-    fn labelled(path: &str) -> Vec<(String, BTreeSet<String>)> {
-        let set = load(path);
-        set["sentences"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["text"].as_str().unwrap().to_string(),
-                    s["kinds"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|k| k.as_str().unwrap().to_string())
-                        .collect(),
-                )
-            })
-            .collect()
     }
 
     /// The sentences the rules were tuned on (written separately from the rules, then used to

@@ -20,6 +20,8 @@ mod transcript;
 mod long_recording;
 #[path = "../support/score.rs"]
 mod score;
+#[path = "../support/sets.rs"]
+mod sets;
 #[path = "../support/speaker_score.rs"]
 mod speaker_score;
 

@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use serde_json::Value;
 use verbatim::claims::{kinds_of, Rules, DEFAULT_MIN_SCORE};
 use verbatim::meaning::classifier::Examples;
 use verbatim::meaning::encoder::{dot, model_dir, TextEncoder};
 use verbatim::meaning::LazyClaimModel;
 
+use super::sets::{labelled, load};
 use super::{models_dir, repo};
 
 /// The sentence model; a test without it cannot run, so say how to get it.
@@ -21,10 +21,6 @@ pub fn minilm_dir() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-fn load(path: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(repo().join(path)).expect("readable")).expect("JSON")
 }
 
 /// Embeddings of the Rust encoder agree with `scripts/minilm_reference.py` (numpy, float64)
@@ -70,25 +66,6 @@ fn the_encoder_matches_the_reference() {
     // one at a time gives what a batch gives
     let alone = encoder.embed(&[texts[3]]).unwrap();
     assert!(dot(&alone[0], &embeddings[3]) > 0.99999);
-}
-
-fn labelled(path: &str) -> Vec<(String, BTreeSet<String>)> {
-    load(path)["sentences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["text"].as_str().unwrap().to_string(),
-                s["kinds"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|k| k.as_str().unwrap().to_string())
-                    .collect(),
-            )
-        })
-        .collect()
 }
 
 /// Micro precision and recall over kinds, and the share of non-claim sentences given a kind.
