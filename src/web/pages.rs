@@ -1,12 +1,14 @@
-//! The page's HTML, rendered on the server: pure functions from stored data to markup. Every
-//! text that comes from a transcript, a store or a request goes through [`escape`]; the only
-//! script is the `/assets/app.js` file, and no element carries inline script or style.
+//! The page's HTML, rendered on the server: pure functions from stored data to markup, written
+//! with maud, whose `(expression)` splices escape every text that comes from a transcript, a
+//! store or a request (only the timeline's SVG, which escapes its own text, goes in as
+//! `PreEscaped`). The only script is the `/assets/app.js` file, and no element carries inline
+//! script or style.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::claims::{Claim, Rules};
-use crate::export::escape;
 use crate::export::timeline::{self, Row};
 use crate::model::{hms, Recording, SourceKind, Transcript};
 use crate::search::Hit;
@@ -30,32 +32,39 @@ pub enum Section {
 }
 
 /// The whole document around a page's body.
-pub fn layout(title: &str, section: Section, body: &str) -> String {
+fn layout(title: &str, section: Section, body: Markup) -> String {
     let nav = [
         (Section::Search, "/", "Search"),
         (Section::Claims, "/claims", "Claims"),
         (Section::Timeline, "/timeline", "Timeline"),
         (Section::Speakers, "/speakers", "Speakers"),
-    ]
-    .iter()
-    .map(|(s, href, label)| {
-        let current = if *s == section {
-            " aria-current=\"page\""
-        } else {
-            ""
-        };
-        format!("<a href=\"{href}\"{current}>{label}</a>")
-    })
-    .collect::<Vec<_>>()
-    .join(" ");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} · verbatim</title>\n<link rel=\"stylesheet\" href=\"/assets/app.css\">\n\
-         <script src=\"/assets/app.js\" defer></script>\n</head>\n<body>\n\
-         <header><span class=\"brand\">verbatim</span> <nav>{nav}</nav></header>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        escape(title)
-    )
+    ];
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · verbatim" }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                header {
+                    span.brand { "verbatim" }
+                    " "
+                    nav {
+                        @for (i, (s, href, label)) in nav.iter().enumerate() {
+                            @if i > 0 { " " }
+                            a href=(href) aria-current=[(*s == section).then_some("page")] { (label) }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
 }
 
 /// A page that only says what went wrong.
@@ -63,10 +72,10 @@ pub fn error(message: &str) -> String {
     layout(
         "Error",
         Section::Other,
-        &format!(
-            "<h1>Error</h1>\n<p class=\"error\">{}</p>\n",
-            escape(message)
-        ),
+        html! {
+            h1 { "Error" }
+            p.error { (message) }
+        },
     )
 }
 
@@ -76,25 +85,28 @@ pub fn refused(message: &str, back: &str) -> String {
     layout(
         "Name refused",
         Section::Other,
-        &format!(
-            "<h1>Name refused</h1>\n<p class=\"error\">{}</p>\n<p><a href=\"{}\">Back</a></p>\n",
-            escape(message),
-            escape(back)
-        ),
+        html! {
+            h1 { "Name refused" }
+            p.error { (message) }
+            p { a href=(back) { "Back" } }
+        },
     )
 }
 
 /// The form that names speaker `id` (currently `name`) and returns to `back`.
-fn rename_form(id: &str, name: Option<&str>, back: &str) -> String {
-    format!(
-        "<form class=\"rename\" method=\"post\" action=\"/speakers/{id}\">\
-         <input type=\"hidden\" name=\"back\" value=\"{back}\">\
-         <label>name <input name=\"name\" value=\"{name}\" required autocomplete=\"off\" \
-         aria-label=\"name of {id}\"></label> <button type=\"submit\">Save</button></form>",
-        id = escape(id),
-        back = escape(back),
-        name = escape(name.unwrap_or("")),
-    )
+fn rename_form(id: &str, name: Option<&str>, back: &str) -> Markup {
+    html! {
+        form.rename method="post" action={ "/speakers/" (id) } {
+            input type="hidden" name="back" value=(back);
+            label {
+                "name "
+                input name="name" value=(name.unwrap_or("")) required autocomplete="off"
+                    aria-label={ "name of " (id) };
+            }
+            " "
+            button type="submit" { "Save" }
+        }
+    }
 }
 
 /// One speaker of the store, for the speakers page.
@@ -112,45 +124,40 @@ pub struct SpeakerRow<'a> {
 /// The speakers page: every speaker found by voice, its id, name, talk time and recordings,
 /// with a form to name it (the name reaches transcripts, claims, the index and every export).
 pub fn speakers(rows: &[SpeakerRow]) -> String {
-    let mut body = String::from("<h1>Speakers</h1>\n");
-    if rows.is_empty() {
-        body.push_str(
-            "<p class=\"hint\">No speakers yet: <code>verbatim ingest</code> finds them in \
-             recordings by voice.</p>\n",
-        );
-        return layout("Speakers", Section::Speakers, &body);
-    }
-    body.push_str(
-        "<p class=\"hint\">A name is shown everywhere the speaker's id was: transcripts, search, \
-         claims and exports (the same as <code>verbatim speakers rename</code>).</p>\n\
-         <table class=\"speakers\">\n<thead><tr><th>id</th><th>speaker</th><th>talk</th>\
-         <th>recordings</th><th>name</th></tr></thead>\n<tbody>\n",
-    );
-    for row in rows {
-        let recordings: Vec<String> = row
-            .recordings
-            .iter()
-            .map(|r| {
-                format!(
-                    "<a href=\"/recording/{}\">{}</a>",
-                    escape(&r.sha256),
-                    escape(&r.name)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            body,
-            "<tr id=\"speaker-{id}\"><td><code>{id}</code></td><td>{}</td><td class=\"time\">{}</td>\
-             <td>{}</td><td>{}</td></tr>",
-            speaker(Some(row.name.unwrap_or(row.id))),
-            hms(row.speech_ms),
-            recordings.join(", "),
-            rename_form(row.id, row.name, "/speakers"),
-            id = escape(row.id),
-        );
-    }
-    body.push_str("</tbody>\n</table>\n");
-    layout("Speakers", Section::Speakers, &body)
+    let body = html! {
+        h1 { "Speakers" }
+        @if rows.is_empty() {
+            p.hint {
+                "No speakers yet: " code { "verbatim ingest" }
+                " finds them in recordings by voice."
+            }
+        } @else {
+            p.hint {
+                "A name is shown everywhere the speaker's id was: transcripts, search, claims \
+                 and exports (the same as " code { "verbatim speakers rename" } ")."
+            }
+            table.speakers {
+                thead { tr { th { "id" } th { "speaker" } th { "talk" } th { "recordings" } th { "name" } } }
+                tbody {
+                    @for row in rows {
+                        tr id={ "speaker-" (row.id) } {
+                            td { code { (row.id) } }
+                            td { (speaker(Some(row.name.unwrap_or(row.id)))) }
+                            td.time { (hms(row.speech_ms)) }
+                            td {
+                                @for (i, r) in row.recordings.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    a href={ "/recording/" (r.sha256) } { (r.name) }
+                                }
+                            }
+                            td { (rename_form(row.id, row.name, "/speakers")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout("Speakers", Section::Speakers, body)
 }
 
 /// The speakers a recording's transcript attributes by voice, in order of first appearance:
@@ -179,95 +186,82 @@ pub struct Choices<'a> {
 }
 
 /// The filter fields shared by search, claims and timeline, filled from `params`.
-fn filter_fields(params: &Params, choices: &Choices) -> String {
-    let mut out = String::new();
+fn filter_fields(params: &Params, choices: &Choices) -> Markup {
     let option = |value: &str, label: &str, selected: bool| {
-        format!(
-            "<option value=\"{}\"{}>{}</option>",
-            escape(value),
-            if selected { " selected" } else { "" },
-            escape(label)
-        )
+        html! { option value=(value) selected[selected] { (label) } }
     };
-    let _ = writeln!(
-        out,
-        "<label>speaker <input name=\"speaker\" value=\"{}\" placeholder=\"any\"></label>",
-        escape(&params.speaker)
-    );
-    let mut recordings = option("", "any recording", params.recording.is_empty());
-    let mut chosen = params.recording.is_empty();
-    for recording in choices.recordings {
-        let selected = params.recording == recording.sha256;
-        chosen |= selected;
-        let date = recording
-            .recording_date
-            .map_or_else(|| "undated".to_string(), |d| d.to_string());
-        recordings.push_str(&option(
-            &recording.sha256,
-            &format!("{} ({date})", recording.name),
-            selected,
-        ));
+    // A name, stem or hash prefix typed into the address is kept as a choice of its own.
+    let typed_recording = !params.recording.is_empty()
+        && !choices
+            .recordings
+            .iter()
+            .any(|r| r.sha256 == params.recording);
+    let typed_kind =
+        !params.kind.is_empty() && !choices.rules.kinds.iter().any(|k| k.name == params.kind);
+    html! {
+        label { "speaker " input name="speaker" value=(params.speaker) placeholder="any"; }
+        label {
+            "recording "
+            select name="recording" {
+                (option("", "any recording", params.recording.is_empty()))
+                @for recording in choices.recordings {
+                    @let date = recording
+                        .recording_date
+                        .map_or_else(|| "undated".to_string(), |d| d.to_string());
+                    (option(
+                        &recording.sha256,
+                        &format!("{} ({date})", recording.name),
+                        params.recording == recording.sha256,
+                    ))
+                }
+                @if typed_recording {
+                    (option(&params.recording, &params.recording, true))
+                }
+            }
+        }
+        label { "from " input type="date" name="from" value=(params.from); }
+        label { "to " input type="date" name="to" value=(params.to); }
+        label {
+            "kind "
+            select name="kind" {
+                (option("", "any kind", params.kind.is_empty()))
+                @for kind in &choices.rules.kinds {
+                    (option(&kind.name, &kind.name, params.kind == kind.name))
+                }
+                @if typed_kind {
+                    (option(&params.kind, &params.kind, true))
+                }
+            }
+        }
     }
-    if !chosen {
-        // A name, stem or hash prefix typed into the address: keep it.
-        recordings.push_str(&option(&params.recording, &params.recording, true));
-    }
-    let _ = writeln!(
-        out,
-        "<label>recording <select name=\"recording\">{recordings}</select></label>"
-    );
-    let _ = write!(
-        out,
-        "<label>from <input type=\"date\" name=\"from\" value=\"{}\"></label>\n\
-         <label>to <input type=\"date\" name=\"to\" value=\"{}\"></label>\n",
-        escape(&params.from),
-        escape(&params.to)
-    );
-    let mut kinds = option("", "any kind", params.kind.is_empty());
-    for kind in &choices.rules.kinds {
-        kinds.push_str(&option(&kind.name, &kind.name, params.kind == kind.name));
-    }
-    if !params.kind.is_empty() && !choices.rules.kinds.iter().any(|k| k.name == params.kind) {
-        kinds.push_str(&option(&params.kind, &params.kind, true));
-    }
-    let _ = writeln!(
-        out,
-        "<label>kind <select name=\"kind\">{kinds}</select></label>"
-    );
-    out
 }
 
 /// Where a quote or hit plays: the recording's page, at `start_ms`, scrolled to its segment.
 fn play_href(sha256: &str, start_ms: u64, segment: usize) -> String {
-    format!("/recording/{}?t={start_ms}#seg-{segment}", escape(sha256))
+    format!("/recording/{sha256}?t={start_ms}#seg-{segment}")
 }
 
-/// `text` escaped, with the character ranges `[start, end)` in `<mark>`.
-fn highlighted(text: &str, ranges: &[(usize, usize)]) -> String {
-    let mut out = String::with_capacity(text.len() + ranges.len() * 13);
-    let mut plain = String::new();
+/// `text` with the character ranges `[start, end)` in `<mark>`.
+fn highlighted(text: &str, ranges: &[(usize, usize)]) -> Markup {
+    // (marked, text) runs, in order
+    let mut runs: Vec<(bool, String)> = vec![(false, String::new())];
     let mut open = false;
     for (i, c) in text.chars().enumerate() {
-        let starts = !open && ranges.iter().any(|r| r.0 == i);
-        if starts {
-            out.push_str(&escape(&plain));
-            plain.clear();
-            out.push_str("<mark>");
+        if !open && ranges.iter().any(|r| r.0 == i) {
             open = true;
+            runs.push((true, String::new()));
         }
-        plain.push(c);
+        runs.last_mut().expect("one run at least").1.push(c);
         if open && ranges.iter().any(|r| r.1 == i + 1) {
-            out.push_str(&escape(&plain));
-            plain.clear();
-            out.push_str("</mark>");
             open = false;
+            runs.push((false, String::new()));
         }
     }
-    out.push_str(&escape(&plain));
-    if open {
-        out.push_str("</mark>");
+    html! {
+        @for (marked, run) in &runs {
+            @if *marked { mark { (run) } } @else { (run) }
+        }
     }
-    out
 }
 
 /// What a search request came to.
@@ -283,99 +277,97 @@ pub enum SearchOutcome {
 /// The search page: the query box and filters, then the hits, each a link that opens its
 /// recording at the hit and plays it.
 pub fn search(params: &Params, choices: &Choices, outcome: &SearchOutcome) -> String {
-    let mut body = String::from("<h1>Search</h1>\n");
-    let sort = |value: &str, label: &str| {
-        let selected = params.sort == value || (params.sort.is_empty() && value == "relevance");
-        format!(
-            "<option value=\"{value}\"{}>{label}</option>",
-            if selected { " selected" } else { "" }
-        )
+    let sorted_by =
+        |value: &str| params.sort == value || (params.sort.is_empty() && value == "relevance");
+    let limit = if params.limit.is_empty() {
+        "20"
+    } else {
+        &params.limit
     };
-    let _ = write!(
-        body,
-        "<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">\n\
-         <label class=\"query\">query <input type=\"search\" name=\"q\" value=\"{}\" \
-         placeholder=\"&quot;see everything&quot;, beijing AND admin, acess~1\" autofocus></label>\n\
-         {}<label class=\"meaning\"><input type=\"checkbox\" name=\"meaning\" value=\"on\"{}> by meaning</label>\n\
-         <label>sort <select name=\"sort\">{}{}</select></label>\n\
-         <label>limit <input type=\"number\" name=\"limit\" min=\"1\" max=\"{}\" value=\"{}\"></label>\n\
-         <button type=\"submit\">Search</button>\n</form>\n",
-        escape(&params.q),
-        filter_fields(params, choices),
-        if params.meaning.is_empty() {
-            ""
-        } else {
-            " checked"
-        },
-        sort("relevance", "relevance"),
-        sort("date", "date"),
-        super::MAX_LIMIT,
-        escape(if params.limit.is_empty() {
-            "20"
-        } else {
-            &params.limit
-        }),
-    );
-    match outcome {
-        SearchOutcome::Empty => body.push_str(
-            "<p class=\"hint\">Words (stemmed), \"exact phrases\", \"a phrase\"~N, word~1 \
-             (fuzzy), AND, OR, NOT, (groups), pre*; speaker:, kind: fields. The same syntax \
-             as <code>verbatim search</code>.</p>\n",
-        ),
-        SearchOutcome::Refused(message) => {
-            let _ = writeln!(body, "<p class=\"error\">{}</p>", escape(message));
-        }
-        SearchOutcome::Hits(hits) if hits.is_empty() => {
-            body.push_str("<p class=\"summary\">No segment matches.</p>\n");
-        }
-        SearchOutcome::Hits(hits) => {
-            let _ = writeln!(
-                body,
-                "<p class=\"summary\">{} {}</p>\n<ol class=\"hits\">",
-                hits.len(),
-                if hits.len() == 1 { "hit" } else { "hits" }
-            );
-            for hit in hits {
-                let _ = writeln!(
-                    body,
-                    "<li class=\"hit\"><a href=\"{}\"><span class=\"meta\"><span class=\"date\">{}</span> \
-                     <span class=\"time\">{}</span> {} <span class=\"recording\">{}</span>{}</span>\
-                     <span class=\"text\">{}</span></a></li>",
-                    play_href(&hit.sha256, hit.start_ms, hit.segment),
-                    escape(hit.recording_date.as_deref().unwrap_or("undated")),
-                    hms(hit.start_ms),
-                    speaker(hit.speaker.as_deref()),
-                    escape(&hit.recording),
-                    hit.similarity.map_or(String::new(), |s| format!(
-                        " <span class=\"similarity\">similarity {s:.2}</span>"
-                    )),
-                    highlighted(&hit.text, &hit.highlights),
-                );
+    let body = html! {
+        h1 { "Search" }
+        form.filters method="get" action="/" role="search" {
+            label.query {
+                "query "
+                input type="search" name="q" value=(params.q)
+                    placeholder="\"see everything\", beijing AND admin, acess~1" autofocus;
             }
-            body.push_str("</ol>\n");
+            (filter_fields(params, choices))
+            label.meaning {
+                input type="checkbox" name="meaning" value="on" checked[!params.meaning.is_empty()];
+                " by meaning"
+            }
+            label {
+                "sort "
+                select name="sort" {
+                    option value="relevance" selected[sorted_by("relevance")] { "relevance" }
+                    option value="date" selected[sorted_by("date")] { "date" }
+                }
+            }
+            label {
+                "limit "
+                input type="number" name="limit" min="1" max=(super::MAX_LIMIT) value=(limit);
+            }
+            button type="submit" { "Search" }
         }
-    }
+        @match outcome {
+            SearchOutcome::Empty => {
+                p.hint {
+                    "Words (stemmed), \"exact phrases\", \"a phrase\"~N, word~1 (fuzzy), AND, OR, \
+                     NOT, (groups), pre*; speaker:, kind: fields. The same syntax as "
+                    code { "verbatim search" } "."
+                }
+            }
+            SearchOutcome::Refused(message) => { p.error { (message) } }
+            SearchOutcome::Hits(hits) if hits.is_empty() => {
+                p.summary { "No segment matches." }
+            }
+            SearchOutcome::Hits(hits) => {
+                p.summary { (hits.len()) " " (if hits.len() == 1 { "hit" } else { "hits" }) }
+                ol.hits {
+                    @for hit in hits {
+                        li.hit {
+                            a href=(play_href(&hit.sha256, hit.start_ms, hit.segment)) {
+                                span.meta {
+                                    span.date { (hit.recording_date.as_deref().unwrap_or("undated")) }
+                                    " "
+                                    span.time { (hms(hit.start_ms)) }
+                                    " " (speaker(hit.speaker.as_deref())) " "
+                                    span.recording { (hit.recording) }
+                                    @if let Some(similarity) = hit.similarity {
+                                        " "
+                                        span.similarity { "similarity " (format!("{similarity:.2}")) }
+                                    }
+                                }
+                                span.text { (highlighted(&hit.text, &hit.highlights)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
     let title = if params.q.is_empty() {
         "Search".to_string()
     } else {
         format!("Search: {}", params.q)
     };
-    layout(&title, Section::Search, &body)
+    layout(&title, Section::Search, body)
 }
 
 /// A speaker label, or "unknown speaker" in grey.
-fn speaker(label: Option<&str>) -> String {
-    match label {
-        Some(name) => format!("<span class=\"speaker\">{}</span>", escape(name)),
-        None => "<span class=\"speaker unknown\">unknown speaker</span>".to_string(),
+fn speaker(label: Option<&str>) -> Markup {
+    html! {
+        @match label {
+            Some(name) => span.speaker { (name) },
+            None => span.speaker.unknown { "unknown speaker" },
+        }
     }
 }
 
 /// A recording's page: its provenance, the audio player (when the source is audio) and the
 /// transcript, one line per segment with its time as a link that plays from there.
 pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) -> String {
-    let mut body = String::new();
-    let _ = writeln!(body, "<h1>{}</h1>", escape(&recording.name));
     let date = match recording.recording_date {
         Some(date) => format!("{date} ({})", date_source(recording)),
         None => "unknown".to_string(),
@@ -392,99 +384,74 @@ pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) ->
             format!("imported transcript ({format}{encoding}); no audio was transcribed here")
         }
     };
-    let _ = write!(
-        body,
-        "<dl class=\"provenance\">\n<dt>recorded</dt><dd>{}</dd>\n<dt>duration</dt><dd>{}</dd>\n\
-         <dt>sha256</dt><dd><code>{}</code></dd>\n<dt>source</dt><dd>{}</dd>\n\
-         <dt>file</dt><dd><code>{}</code></dd>\n</dl>\n",
-        escape(&date),
-        hms(recording.duration_ms),
-        escape(&recording.sha256),
-        escape(&source),
-        escape(&recording.source_path),
-    );
-    if audio {
-        let _ = writeln!(
-            body,
-            "<div class=\"player\"><audio id=\"player\" controls preload=\"metadata\" src=\"/audio/{}\"></audio>\
-             <p id=\"player-note\" class=\"hint\" hidden></p></div>",
-            escape(&recording.sha256)
-        );
-    } else if recording.source == SourceKind::Audio {
-        body.push_str(
-            "<p class=\"error\">The source audio is not where it was ingested, or has changed \
-             size since (<code>verbatim verify</code> says which).</p>\n",
-        );
-    }
     let voices = voice_speakers(transcript);
-    if !voices.is_empty() {
-        let back = format!("/recording/{}", recording.sha256);
-        body.push_str("<section class=\"speakers\">\n<h2>Speakers</h2>\n<ul class=\"speakers\">\n");
-        for (id, label, speech_ms) in voices {
-            // The label is the registry's name, else the id itself.
-            let name = (label != id).then_some(label);
-            let form = if super::is_speaker_id(id) {
-                rename_form(id, name, &back)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                body,
-                "<li id=\"speaker-{}\">{} <code>{}</code> <span class=\"time\">{}</span> {form}</li>",
-                escape(id),
-                speaker(Some(label)),
-                escape(id),
-                hms(speech_ms),
-            );
+    let back = format!("/recording/{}", recording.sha256);
+    let body = html! {
+        h1 { (recording.name) }
+        dl.provenance {
+            dt { "recorded" } dd { (date) }
+            dt { "duration" } dd { (hms(recording.duration_ms)) }
+            dt { "sha256" } dd { code { (recording.sha256) } }
+            dt { "source" } dd { (source) }
+            dt { "file" } dd { code { (recording.source_path) } }
         }
-        body.push_str("</ul>\n</section>\n");
-    }
-    body.push_str("<ol class=\"transcript\">\n");
-    for segment in &transcript.segments {
-        let flags: Vec<String> = segment
-            .flags
-            .iter()
-            .map(|f| {
-                serde_json::to_value(f)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let class = if segment.is_speech() {
-            "segment"
-        } else {
-            "segment flagged"
-        };
-        let speaker_id = segment
-            .speaker_id
-            .as_deref()
-            .map(|id| format!(" data-speaker-id=\"{}\"", escape(id)))
-            .unwrap_or_default();
-        let _ = write!(
-            body,
-            "<li id=\"seg-{}\" class=\"{class}\" data-start-ms=\"{}\" data-end-ms=\"{}\"{speaker_id}>\
-             <a class=\"time\" href=\"?t={}#seg-{}\">{}</a> {} <span class=\"text\">{}</span>",
-            segment.index,
-            segment.start_ms,
-            segment.end_ms,
-            segment.start_ms,
-            segment.index,
-            hms(segment.start_ms),
-            speaker(segment.speaker.as_deref()),
-            escape(&segment.text),
-        );
-        if !flags.is_empty() {
-            let _ = write!(
-                body,
-                " <span class=\"flags\">{}</span>",
-                escape(&flags.join(", "))
-            );
+        @if audio {
+            div.player {
+                audio #player controls preload="metadata" src={ "/audio/" (recording.sha256) } {}
+                p #player-note .hint hidden {}
+            }
+        } @else if recording.source == SourceKind::Audio {
+            p.error {
+                "The source audio is not where it was ingested, or has changed size since ("
+                code { "verbatim verify" } " says which)."
+            }
         }
-        body.push_str("</li>\n");
-    }
-    body.push_str("</ol>\n");
-    layout(&recording.name, Section::Other, &body)
+        @if !voices.is_empty() {
+            section.speakers {
+                h2 { "Speakers" }
+                ul.speakers {
+                    @for (id, label, speech_ms) in &voices {
+                        li id={ "speaker-" (id) } {
+                            (speaker(Some(label))) " " code { (id) } " "
+                            span.time { (hms(*speech_ms)) } " "
+                            // the label is the registry's name, else the id itself
+                            @if super::is_speaker_id(id) {
+                                (rename_form(id, (label != id).then_some(*label), &back))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ol.transcript {
+            @for segment in &transcript.segments {
+                @let flags: Vec<String> = segment
+                    .flags
+                    .iter()
+                    .map(|f| {
+                        serde_json::to_value(f)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                li id={ "seg-" (segment.index) }
+                    class=(if segment.is_speech() { "segment" } else { "segment flagged" })
+                    data-start-ms=(segment.start_ms) data-end-ms=(segment.end_ms)
+                    data-speaker-id=[segment.speaker_id.as_deref()] {
+                    a.time href={ "?t=" (segment.start_ms) "#seg-" (segment.index) } {
+                        (hms(segment.start_ms))
+                    }
+                    " " (speaker(segment.speaker.as_deref())) " "
+                    span.text { (segment.text) }
+                    @if !flags.is_empty() {
+                        " " span.flags { (flags.join(", ")) }
+                    }
+                }
+            }
+        }
+    };
+    layout(&recording.name, Section::Other, body)
 }
 
 fn date_source(recording: &Recording) -> String {
@@ -495,23 +462,25 @@ fn date_source(recording: &Recording) -> String {
 }
 
 /// A filter form for the claims and timeline pages.
-fn filter_form(action: &str, params: &Params, choices: &Choices) -> String {
-    format!(
-        "<form class=\"filters\" method=\"get\" action=\"{action}\">\n{}\
-         <button type=\"submit\">Filter</button>\n</form>\n",
-        filter_fields(params, choices)
-    )
+fn filter_form(action: &str, params: &Params, choices: &Choices) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            (filter_fields(params, choices))
+            button type="submit" { "Filter" }
+        }
+    }
 }
 
 /// The note shown when stored claims were found with other rules than those in force.
-fn stale_note(stale_recordings: usize) -> String {
-    if stale_recordings == 0 {
-        return String::new();
+fn stale_note(stale_recordings: usize) -> Markup {
+    html! {
+        @if stale_recordings > 0 {
+            p.hint {
+                "The claims of " (stale_recordings) " recordings were found with other rules \
+                 than those in force; " code { "verbatim claims --rescan" } " applies them."
+            }
+        }
     }
-    format!(
-        "<p class=\"hint\">The claims of {stale_recordings} recordings were found with other \
-         rules than those in force; <code>verbatim claims --rescan</code> applies them.</p>\n"
-    )
 }
 
 /// The claims a page's filters selected, or why they could not be.
@@ -521,25 +490,29 @@ pub type Selected<'a> = Result<&'a Selection, String>;
 pub const MAX_ROWS: usize = 1_000;
 
 /// The summary's note when a page lists only the first [`MAX_ROWS`] claims.
-fn capped_note(total: usize) -> String {
-    if total > MAX_ROWS {
-        format!(" (the first {MAX_ROWS} shown: narrow the filters, or download them all)")
-    } else {
-        String::new()
+fn capped_note(total: usize) -> Markup {
+    html! {
+        @if total > MAX_ROWS {
+            " (the first " (MAX_ROWS) " shown: narrow the filters, or download them all)"
+        }
     }
 }
 
 /// The play (or, for an imported transcript, open) link of a claim.
-fn claim_link(claim: &Claim, audio: &HashSet<&str>) -> String {
+fn claim_link(claim: &Claim, audio: &HashSet<&str>) -> Markup {
     let label = if audio.contains(claim.sha256.as_str()) {
         "▶ play"
     } else {
         "open"
     };
-    format!(
-        "<a class=\"play\" href=\"{}\">{label}</a>",
-        play_href(&claim.sha256, claim.start_ms, claim.segments[0])
-    )
+    html! {
+        a.play href=(play_href(&claim.sha256, claim.start_ms, claim.segments[0])) { (label) }
+    }
+}
+
+/// A sortable column's header.
+fn sortable(label: &str) -> Markup {
+    html! { th { button type="button" { (label) } } }
 }
 
 /// The claims page: filters, download links (the CLI's CSV and JSON exports of the same
@@ -550,69 +523,59 @@ pub fn claims(
     outcome: Selected,
     audio: &HashSet<&str>,
 ) -> String {
-    let mut body = String::from("<h1>Claims</h1>\n");
-    body.push_str(&filter_form("/claims", params, choices));
-    match outcome {
-        Err(message) => {
-            let _ = writeln!(body, "<p class=\"error\">{}</p>", escape(&message));
-        }
-        Ok(Selection {
-            claims,
-            total,
-            stale_recordings: stale,
-        }) => {
-            let query = params.filter_query();
-            let query = if query.is_empty() {
-                String::new()
-            } else {
-                format!("?{query}")
-            };
-            let _ = writeln!(
-                body,
-                "<p class=\"summary\">{} {}{} · download <a href=\"/claims.csv{q}\" download>CSV</a> \
-                 <a href=\"/claims.json{q}\" download>JSON</a></p>",
-                total,
-                if *total == 1 { "claim" } else { "claims" },
-                capped_note(*total),
-                q = escape(&query)
-            );
-            body.push_str(&stale_note(*stale));
-            body.push_str(
-                "<table class=\"claims sortable\">\n<thead><tr>\
-                 <th><button type=\"button\">kind</button></th>\
-                 <th><button type=\"button\">quote</button></th>\
-                 <th><button type=\"button\">speaker</button></th>\
-                 <th><button type=\"button\">date</button></th>\
-                 <th><button type=\"button\">time</button></th>\
-                 <th><button type=\"button\">flags</button></th>\
-                 <th><button type=\"button\">citation</button></th>\
-                 <th>audio</th></tr></thead>\n<tbody>\n",
-            );
-            for claim in claims.iter().take(MAX_ROWS) {
-                let date = claim.recording_date.map(|d| d.to_string());
-                let flags: Vec<&str> = claim.flags.iter().map(|f| f.name()).collect();
-                let _ = writeln!(
-                    body,
-                    "<tr><td class=\"kind\">{}</td><td class=\"quote\">{}</td><td>{}</td>\
-                     <td data-sort=\"{}\">{}</td><td data-sort=\"{:012}\">{}–{}</td>\
-                     <td class=\"flags\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                    escape(&claim.kind),
-                    escape(&claim.quote),
-                    speaker(claim.speaker.as_deref()),
-                    escape(date.as_deref().unwrap_or("9999-99-99")),
-                    escape(date.as_deref().unwrap_or("undated")),
-                    claim.start_ms,
-                    hms(claim.start_ms),
-                    hms(claim.end_ms),
-                    escape(&flags.join(", ")),
-                    escape(&claim.citation()),
-                    claim_link(claim, audio),
-                );
+    let query = params.filter_query();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let body = html! {
+        h1 { "Claims" }
+        (filter_form("/claims", params, choices))
+        @match outcome {
+            Err(message) => { p.error { (message) } }
+            Ok(Selection { claims, total, stale_recordings }) => {
+                p.summary {
+                    (total) " " (if *total == 1 { "claim" } else { "claims" }) (capped_note(*total))
+                    " · download "
+                    a href={ "/claims.csv" (query) } download { "CSV" } " "
+                    a href={ "/claims.json" (query) } download { "JSON" }
+                }
+                (stale_note(*stale_recordings))
+                table.claims.sortable {
+                    thead {
+                        tr {
+                            @for label in ["kind", "quote", "speaker", "date", "time", "flags", "citation"] {
+                                (sortable(label))
+                            }
+                            th { "audio" }
+                        }
+                    }
+                    tbody {
+                        @for claim in claims.iter().take(MAX_ROWS) {
+                            @let date = claim.recording_date.map(|d| d.to_string());
+                            @let flags: Vec<&str> = claim.flags.iter().map(|f| f.name()).collect();
+                            tr {
+                                td.kind { (claim.kind) }
+                                td.quote { (claim.quote) }
+                                td { (speaker(claim.speaker.as_deref())) }
+                                td data-sort=(date.as_deref().unwrap_or("9999-99-99")) {
+                                    (date.as_deref().unwrap_or("undated"))
+                                }
+                                td data-sort=(format!("{:012}", claim.start_ms)) {
+                                    (hms(claim.start_ms)) "–" (hms(claim.end_ms))
+                                }
+                                td.flags { (flags.join(", ")) }
+                                td { code { (claim.citation()) } }
+                                td { (claim_link(claim, audio)) }
+                            }
+                        }
+                    }
+                }
             }
-            body.push_str("</tbody>\n</table>\n");
         }
-    }
-    layout("Claims", Section::Claims, &body)
+    };
+    layout("Claims", Section::Claims, body)
 }
 
 /// The timeline page: filters, the [`timeline::svg`] chart (each mark links to its row) and
@@ -623,72 +586,63 @@ pub fn timeline(
     outcome: Selected,
     audio: &HashSet<&str>,
 ) -> String {
-    let mut body = String::from("<h1>Timeline</h1>\n");
-    body.push_str(&filter_form("/timeline", params, choices));
-    match outcome {
-        Err(message) => {
-            let _ = writeln!(body, "<p class=\"error\">{}</p>", escape(&message));
+    let body = html! {
+        h1 { "Timeline" }
+        (filter_form("/timeline", params, choices))
+        @match outcome {
+            Err(message) => { p.error { (message) } }
+            Ok(selection) => { (timeline_rows(selection, choices.rules, audio)) }
         }
-        Ok(Selection {
-            claims,
-            total,
-            stale_recordings: stale,
-        }) => {
-            let total = *total;
-            let claims = &claims[..claims.len().min(MAX_ROWS)];
-            let rows: Vec<Row> = timeline::rows(claims);
-            let by_id: HashMap<&str, &Claim> = claims.iter().map(|c| (c.id.as_str(), c)).collect();
-            let _ = writeln!(
-                body,
-                "<p class=\"summary\">{total} claims{}, {} rows; a mark opens its quote below.</p>",
-                capped_note(total),
-                rows.len()
-            );
-            body.push_str(&stale_note(*stale));
-            let _ = write!(
-                body,
-                "<figure class=\"timeline\">\n{}</figure>\n",
-                timeline::svg(&rows, choices.rules)
-            );
-            body.push_str(
-                "<table class=\"timeline-rows\">\n<thead><tr><th>date</th><th>event</th>\
-                 <th>kind</th><th>speaker</th><th>quote</th><th>citation</th><th>audio</th>\
-                 </tr></thead>\n<tbody>\n",
-            );
-            let mut anchored: HashSet<&str> = HashSet::new();
-            for row in &rows {
-                let id = if anchored.insert(row.claim_id.as_str()) {
-                    format!(" id=\"{}\"", escape(&row.claim_id))
-                } else {
-                    String::new()
-                };
-                let event = match &row.mention {
-                    Some(words) => format!("{} ({})", row.event, escape(words)),
-                    None => row.event.to_string(),
-                };
-                let link = by_id
-                    .get(row.claim_id.as_str())
-                    .map(|claim| claim_link(claim, audio))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    body,
-                    "<tr{id}><td class=\"date\">{}</td><td>{event}</td><td class=\"kind\">{}</td>\
-                     <td>{}</td><td class=\"quote\">{}</td><td><code>{}</code></td><td>{link}</td></tr>",
-                    escape(if row.date_text.is_empty() {
-                        "undated"
-                    } else {
-                        &row.date_text
-                    }),
-                    escape(&row.kind),
-                    speaker(row.speaker.as_deref()),
-                    escape(&row.quote),
-                    escape(&row.citation),
-                );
+    };
+    layout("Timeline", Section::Timeline, body)
+}
+
+/// The timeline page's summary, chart and rows.
+fn timeline_rows(selection: &Selection, rules: &Rules, audio: &HashSet<&str>) -> Markup {
+    let total = selection.total;
+    let claims = &selection.claims[..selection.claims.len().min(MAX_ROWS)];
+    let rows: Vec<Row> = timeline::rows(claims);
+    let by_id: HashMap<&str, &Claim> = claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut anchored: HashSet<&str> = HashSet::new();
+    html! {
+        p.summary {
+            (total) " claims" (capped_note(total)) ", " (rows.len())
+            " rows; a mark opens its quote below."
+        }
+        (stale_note(selection.stale_recordings))
+        // the chart escapes its own text (export::escape), as the SVG export does
+        figure.timeline { (PreEscaped(timeline::svg(&rows, rules))) }
+        table.timeline-rows {
+            thead {
+                tr {
+                    th { "date" } th { "event" } th { "kind" } th { "speaker" } th { "quote" }
+                    th { "citation" } th { "audio" }
+                }
             }
-            body.push_str("</tbody>\n</table>\n");
+            tbody {
+                @for row in &rows {
+                    tr id=[anchored.insert(row.claim_id.as_str()).then_some(&row.claim_id)] {
+                        td.date {
+                            (if row.date_text.is_empty() { "undated" } else { &row.date_text })
+                        }
+                        td {
+                            (row.event)
+                            @if let Some(words) = &row.mention { " (" (words) ")" }
+                        }
+                        td.kind { (row.kind) }
+                        td { (speaker(row.speaker.as_deref())) }
+                        td.quote { (row.quote) }
+                        td { code { (row.citation) } }
+                        td {
+                            @if let Some(claim) = by_id.get(row.claim_id.as_str()) {
+                                (claim_link(claim, audio))
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
-    layout("Timeline", Section::Timeline, &body)
 }
 
 #[cfg(test)]
@@ -698,14 +652,14 @@ mod tests {
     #[test]
     fn highlights_wrap_marked_ranges_and_escape_everything() {
         assert_eq!(
-            highlighted("ask <b>not</b> what", &[(0, 3), (7, 10)]),
+            highlighted("ask <b>not</b> what", &[(0, 3), (7, 10)]).into_string(),
             "<mark>ask</mark> &lt;b&gt;<mark>not</mark>&lt;/b&gt; what"
         );
         assert_eq!(
-            highlighted("café <x>", &[(0, 4)]),
+            highlighted("café <x>", &[(0, 4)]).into_string(),
             "<mark>café</mark> &lt;x&gt;"
         );
-        assert_eq!(highlighted("plain", &[]), "plain");
+        assert_eq!(highlighted("plain", &[]).into_string(), "plain");
     }
 
     #[test]
