@@ -5,7 +5,7 @@
 //! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]). Claims
 //! ([`claims`]) come from rules and, beside them, a sentence-embedding model ([`meaning`]),
 //! which also ranks segments for search by meaning ([`search`]); [`sentence`] is the one
-//! sentence splitter.
+//! sentence splitter; [`text`] holds the token joining and text filters the stages share.
 //! [`pipeline`] wires those stages together; [`select`] chooses what the reading commands show;
 //! [`web`] is the local web page over all of it. The `verbatim` binary is a thin shell.
 //!
@@ -37,6 +37,7 @@ pub mod select;
 pub mod sentence;
 pub mod speakers;
 pub mod store;
+pub mod text;
 pub mod transcribe;
 pub mod verify;
 pub mod web;

@@ -14,7 +14,7 @@ use time::Date;
 use crate::error::Result;
 use crate::meaning::ClaimModel;
 use crate::model::{hms, Recording, Transcript, LOW_SPEAKER_CONFIDENCE};
-use crate::transcribe::filter::is_repetition_loop;
+use crate::text::is_repetition_loop;
 use dates::{find_dates, DateMention};
 pub use rules::{RuleMatch, Rules};
 use sentences::{sentences, Sentence};

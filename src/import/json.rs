@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{segment, ImportFormat, Problem};
 use crate::model::{Segment, Word};
-use crate::transcribe::{assemble_words, RawToken};
+use crate::text::{assemble_words, RawToken};
 
 /// Tells whisper.cpp from WhisperX by the top-level key (`transcription` or `segments`).
 pub(super) fn detect(text: &str) -> Result<ImportFormat, Problem> {

@@ -1,9 +1,6 @@
 //! Whisper through whisper-rs: loading a ggml model and transcribing 16 kHz mono samples into
 //! segments and words. Fetching and converting the models is [`crate::models`]' work.
 
-pub mod filter;
-mod words;
-
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -14,8 +11,7 @@ use whisper_rs::{
 
 use crate::error::{Error, Result};
 use crate::model::{hms, ModelInfo, Segment, SegmentFlag, Span, TranscribeSettings};
-pub use filter::{is_non_speech, is_repetition_loop, normalized_words};
-pub use words::{assemble_words, RawToken};
+use crate::text::{assemble_words, is_non_speech, is_repetition_loop, normalized_words, RawToken};
 
 /// How to transcribe.
 #[derive(Debug, Clone, PartialEq)]
