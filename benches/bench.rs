@@ -494,15 +494,43 @@ fn query(text: &str, speaker: Option<&str>, dated: bool) -> verbatim::search::Se
     }
 }
 
+/// What the audio benches share: the repository, `bench-out/`, the Whisper model, the built
+/// binary and the threads Whisper runs on.
+struct AudioSetup {
+    root: PathBuf,
+    out: PathBuf,
+    model: PathBuf,
+    verbatim: PathBuf,
+    threads: usize,
+}
+
+impl AudioSetup {
+    fn new() -> anyhow::Result<Self> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let out = root.join("bench-out");
+        std::fs::create_dir_all(&out)?;
+        let model = root.join("models/ggml-tiny.en.bin");
+        let verbatim = root.join("target/release/verbatim");
+        anyhow::ensure!(model.exists(), "run `make model` first");
+        anyhow::ensure!(verbatim.exists(), "run `cargo build --release` first");
+        Ok(AudioSetup {
+            root,
+            out,
+            model,
+            verbatim,
+            threads: verbatim::transcribe::default_threads(),
+        })
+    }
+}
+
 fn run() -> anyhow::Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("bench-out");
-    std::fs::create_dir_all(&out)?;
-    let model = root.join("models/ggml-tiny.en.bin");
-    let verbatim = root.join("target/release/verbatim");
-    let threads = verbatim::transcribe::default_threads();
-    anyhow::ensure!(model.exists(), "run `make model` first");
-    anyhow::ensure!(verbatim.exists(), "run `cargo build --release` first");
+    let AudioSetup {
+        root,
+        out,
+        model,
+        verbatim,
+        threads,
+    } = AudioSetup::new()?;
 
     let corpus: Vec<PathBuf> = verbatim::pipeline::collect_inputs(&[root.join("corpus")])
         .into_iter()
@@ -562,12 +590,13 @@ fn run() -> anyhow::Result<()> {
 /// same audio, and the word attribution accuracy of a real `verbatim ingest` against the truth.
 fn speakers_bench() -> anyhow::Result<()> {
     use verbatim::speakers::diarize::{diarize, DiarizeConfig};
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("bench-out");
-    std::fs::create_dir_all(&out)?;
-    let model = root.join("models/ggml-tiny.en.bin");
-    let verbatim = root.join("target/release/verbatim");
-    let threads = verbatim::transcribe::default_threads();
+    let AudioSetup {
+        root,
+        out,
+        model,
+        verbatim,
+        threads,
+    } = AudioSetup::new()?;
     let weights = verbatim::models::resemblyzer::weights_path(&root.join("models"));
     let encoder = verbatim::speakers::encoder::VoiceEncoder::load(&weights)?;
     let truth: Value =
