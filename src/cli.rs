@@ -335,7 +335,7 @@ pub struct ClaimsArgs {
     #[arg(long)]
     pub rescan: bool,
     /// Show claims only the sentence model found (flag `model_only`) when they score at least
-    /// this (0 to 1) [default: 0.7]. Lower finds more leads, higher fewer false ones.
+    /// this (0 to 1) [default: 0.6]. Lower finds more leads, higher fewer false ones.
     #[arg(long)]
     pub min_score: Option<f32>,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet
@@ -354,7 +354,7 @@ pub struct TimelineArgs {
     /// table, csv, json, svg or html.
     #[arg(long, short, value_enum, default_value_t = TimelineFormat::Table)]
     pub format: TimelineFormat,
-    /// Claims only the sentence model found must score at least this (0 to 1) [default: 0.7].
+    /// Claims only the sentence model found must score at least this (0 to 1) [default: 0.6].
     #[arg(long)]
     pub min_score: Option<f32>,
     /// With `--format csv`: write cells exactly as spoken. By default a cell that a spreadsheet

@@ -263,7 +263,9 @@ mod fast {
             .unwrap()
             .iter()
             .any(|f| f == "model_only")
-            && c["score"].as_f64().is_some_and(|s| s >= 0.7)));
+            && c["score"]
+                .as_f64()
+                .is_some_and(|s| s >= f64::from(verbatim::claims::DEFAULT_MIN_SCORE))));
         let by_name = |name: &str| name.trim_end_matches(".vtt").to_string();
         let (matched, missed, extra) = match_claims(&rules, by_name, 1_000, true);
         assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
