@@ -4,6 +4,10 @@
 //! is across recordings. `make bench` reports the figures that count; this shows why.
 //!
 //! `DIARIZE_THRESHOLD=0.7 DIARIZE_STEP_MS=800 cargo run --release --example diarize_corpus -- models`
+//!
+//! Other recordings in the same truth shape: `... -- models TRUTH.json AUDIO_DIR`, such as the
+//! real-voice development meetings (`tests/data/speakers/dev_meetings.json`,
+//! `real-voices/meetings`; see `examples/dev_meetings.rs`).
 
 use std::path::Path;
 
@@ -16,7 +20,10 @@ use verbatim::speakers::encoder::{cosine, Embedding, VoiceEncoder};
 const FRAME_MS: u64 = 10;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let models = std::env::args().nth(1).unwrap_or_else(|| "models".into());
+    let mut args = std::env::args().skip(1);
+    let models = args.next().unwrap_or_else(|| "models".into());
+    let truth_path = args.next().unwrap_or_else(|| "corpus/truth.json".into());
+    let audio_dir = args.next().unwrap_or_else(|| "corpus".into());
     let encoder = VoiceEncoder::load(&verbatim::models::resemblyzer::weights_path(
         models.as_ref(),
     ))?;
@@ -27,8 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(t) = std::env::var("DIARIZE_STEP_MS") {
         config.step_ms = t.parse()?;
     }
-    let corpus = Path::new("corpus");
-    let truth: Value = serde_json::from_str(&std::fs::read_to_string(corpus.join("truth.json"))?)?;
+    let corpus = Path::new(&audio_dir);
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(&truth_path)?)?;
     let mut named: Vec<(String, String, Embedding)> = Vec::new();
     for recording in truth["recordings"].as_array().ok_or("recordings")? {
         let file = recording["file"].as_str().ok_or("file")?;
@@ -71,13 +78,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|row| row.iter().max().copied().unwrap_or(0))
             .sum();
+        // one-to-one: each cluster and each person used once, largest overlaps first (greedy)
+        let mut cells: Vec<(usize, usize, usize)> = confusion
+            .iter()
+            .enumerate()
+            .flat_map(|(c, row)| row.iter().enumerate().map(move |(p, n)| (*n, c, p)))
+            .collect();
+        cells.sort_by(|a, b| b.cmp(a));
+        let (mut clusters_taken, mut people_taken) = (Vec::new(), Vec::new());
+        let mut one_to_one = 0;
+        for (n, c, p) in cells {
+            if !clusters_taken.contains(&c) && !people_taken.contains(&p) {
+                clusters_taken.push(c);
+                people_taken.push(p);
+                one_to_one += n;
+            }
+        }
         println!(
-            "{file}: {} speakers (truth {}), {} windows, {:.2} s, frames right {:.3} (unlabelled {unlabelled})",
+            "{file}: {} speakers (truth {}), {} windows, {:.2} s, frames right {:.3}, one-to-one {:.3} (unlabelled {unlabelled})",
             d.speakers.len(),
             names.len(),
             d.windows,
             took.as_secs_f32(),
-            right as f32 / total.max(1) as f32
+            right as f32 / total.max(1) as f32,
+            one_to_one as f32 / total.max(1) as f32
         );
         for (c, row) in confusion.iter().enumerate() {
             println!("   cluster {c}: {row:?}");
