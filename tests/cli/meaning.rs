@@ -215,7 +215,7 @@ fn held_out(path: &str) {
     let both = score(&rules_with_model(), &cases, DEFAULT_MIN_SCORE);
     report(path, &rules_only, &both);
     assert!(
-        // regression floors under the figures README gives for the three held-out sets
+        // regression floors under the figures README gives for the held-out sets
         both.recall >= 0.75 && both.precision >= 0.80 && both.false_alarm <= 0.15,
         "recall {:.3}, precision {:.3}, non-claims flagged {:.3}",
         both.recall,
