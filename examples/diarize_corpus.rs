@@ -3,7 +3,7 @@
 //! lines), the share of frames right, the centroids' similarities, and how alike the same voice
 //! is across recordings. `make bench` reports the figures that count; this shows why.
 //!
-//! `DIARIZE_THRESHOLD=0.7 DIARIZE_STEP_MS=800 cargo run --release --example diarize_corpus -- models`
+//! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 cargo run --release --example diarize_corpus -- models`
 //!
 //! Other recordings in the same truth shape: `... -- models TRUTH.json AUDIO_DIR`, such as the
 //! real-voice development meetings (`tests/data/speakers/dev_meetings.json`,
@@ -28,8 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         models.as_ref(),
     ))?;
     let mut config = DiarizeConfig::default();
-    if let Ok(t) = std::env::var("DIARIZE_THRESHOLD") {
-        config.threshold = t.parse()?;
+    if let Ok(t) = std::env::var("DIARIZE_MAX_SPEAKERS") {
+        config.max_speakers = t.parse()?;
     }
     if let Ok(t) = std::env::var("DIARIZE_STEP_MS") {
         config.step_ms = t.parse()?;
@@ -140,5 +140,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "different voices, most alike: {:?}",
         &different[..8.min(different.len())]
     );
+    // identity across recordings: the error rates of a centroid threshold
+    let rates = |t: f32| {
+        let false_accept =
+            different.iter().filter(|d| d.0 >= t).count() as f32 / different.len().max(1) as f32;
+        let false_reject =
+            same.iter().filter(|&&s| s < t).count() as f32 / same.len().max(1) as f32;
+        (false_accept, false_reject)
+    };
+    let mut candidates: Vec<f32> = same
+        .iter()
+        .copied()
+        .chain(different.iter().map(|d| d.0))
+        .collect();
+    candidates.sort_by(f32::total_cmp);
+    if let Some(&eer_at) = candidates.iter().min_by(|&&a, &&b| {
+        let (fa, fr) = rates(a);
+        let (fb, gb) = rates(b);
+        (fa - fr).abs().total_cmp(&(fb - gb).abs())
+    }) {
+        let (fa, fr) = rates(eer_at);
+        println!(
+            "equal-error rate across recordings: {:.3} at cosine {eer_at:.3} (false accepts {fa:.3}, false rejects {fr:.3})",
+            (fa + fr) / 2.0
+        );
+    }
+    let never_merge = different.first().map_or(0.0, |d| d.0) + 1e-3;
+    for t in [never_merge, verbatim::speakers::registry::MATCH_THRESHOLD] {
+        let (fa, fr) = rates(t);
+        println!("at cosine {t:.3}: different people merged {fa:.3}, one person split {fr:.3}");
+    }
     Ok(())
 }

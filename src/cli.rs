@@ -210,11 +210,17 @@ pub struct IngestArgs {
     /// The number of speakers in every file of this run, when known [default: estimated].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub speakers: Option<u16>,
+    /// The fewest speakers to find in each file when their number is estimated [default: 1].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64), conflicts_with = "speakers")]
+    pub min_speakers: Option<u16>,
+    /// The most speakers to find in each file when their number is estimated [default: 12].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64), conflicts_with = "speakers")]
+    pub max_speakers: Option<u16>,
     /// One speaker per channel: for stereo recordings whose channels carry different people.
     #[arg(long)]
     pub channels: bool,
     /// Do not attribute speakers (no voice model needed).
-    #[arg(long, conflicts_with_all = ["speakers", "channels"])]
+    #[arg(long, conflicts_with_all = ["speakers", "min_speakers", "max_speakers", "channels"])]
     pub no_speakers: bool,
 }
 

@@ -243,6 +243,10 @@ pub struct DiarizationInfo {
     pub method: String,
     /// Speakers found.
     pub speakers: usize,
+    /// What the user should know about how the settings met this recording (`--speakers 30`
+    /// on a short clip, `--channels` on a mono file), printed on the ingest line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Recording {

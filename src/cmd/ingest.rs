@@ -36,7 +36,7 @@ pub fn run(
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),
         word_times: args.word_times,
-        speakers: speaker_mode(models_dir, &args),
+        speakers: speaker_mode(models_dir, &args)?,
     };
     let mut store = Store::open(store_dir)
         .with_context(|| format!("opening the evidence store {}", store_dir.display()))?;
@@ -65,19 +65,34 @@ pub fn run(
     Ok(report.finish(store_dir))
 }
 
-fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> SpeakerMode {
+fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> anyhow::Result<SpeakerMode> {
     let model_path = verbatim::models::resemblyzer::weights_path(models_dir);
+    let defaults = DiarizeConfig::default();
     let config = DiarizeConfig {
         speakers: args.speakers.map(usize::from),
-        ..DiarizeConfig::default()
+        min_speakers: args.min_speakers.map_or(defaults.min_speakers, usize::from),
+        max_speakers: args.max_speakers.map_or(
+            defaults
+                .max_speakers
+                .max(args.min_speakers.map_or(1, usize::from)),
+            usize::from,
+        ),
+        ..defaults
     };
-    if args.no_speakers {
+    if config.min_speakers > config.max_speakers {
+        return Err(verbatim::error::Error::Usage(format!(
+            "--min-speakers {} is more than --max-speakers {}",
+            config.min_speakers, config.max_speakers
+        ))
+        .into());
+    }
+    Ok(if args.no_speakers {
         SpeakerMode::Off
     } else if args.channels {
         SpeakerMode::Channels { model_path, config }
     } else {
         SpeakerMode::Voice { model_path, config }
-    }
+    })
 }
 
 /// A batch's progress line: stdout trouble never stops a batch (a closed pipe is dropped
@@ -184,13 +199,16 @@ fn describe(r: &Recording) -> String {
         } => format!(", {encoding} text"),
         _ => String::new(),
     };
-    let speakers = r
-        .diarization
-        .as_ref()
-        .map_or_else(String::new, |d| match d.speakers {
+    let speakers = r.diarization.as_ref().map_or_else(String::new, |d| {
+        let count = match d.speakers {
             1 => ", 1 speaker".to_string(),
             n => format!(", {n} speakers"),
-        });
+        };
+        match &d.note {
+            Some(note) => format!("{count}  note: {note}"),
+            None => count,
+        }
+    });
     format!(
         "{}  sha256:{}  {}  {}  {} segments{speakers}{encoding}{truncated}",
         r.name,

@@ -63,6 +63,10 @@ struct Row {
     speech_ms: u64,
     recordings: Vec<String>,
     sample: Option<String>,
+    /// The mean of the voice model's confidence over the speaker's words (0..1): low when
+    /// their turns are short, overlap others or sound like another voice. None when no word
+    /// carries one.
+    confidence: Option<f32>,
 }
 
 fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
@@ -72,6 +76,7 @@ fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
     for speaker in &registry.speakers {
         let mut recordings = Vec::new();
         let mut sample: Option<String> = None;
+        let (mut confidence_sum, mut words) = (0f64, 0usize);
         for member in &speaker.members {
             let Some(recording) = store.find_by_sha256(&member.sha256) else {
                 continue;
@@ -80,11 +85,20 @@ fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
             if !transcripts.contains_key(&member.sha256) {
                 transcripts.insert(member.sha256.clone(), store.transcript(recording)?);
             }
-            let longest = transcripts[&member.sha256]
-                .segments
-                .iter()
-                .filter(|s| s.speaker_id.as_deref() == Some(&speaker.id) && s.is_speech())
-                .max_by_key(|s| s.text.len());
+            let theirs = || {
+                transcripts[&member.sha256]
+                    .segments
+                    .iter()
+                    .filter(|s| s.speaker_id.as_deref() == Some(&speaker.id) && s.is_speech())
+            };
+            for confidence in theirs()
+                .flat_map(|s| &s.words)
+                .filter_map(|w| w.speaker_confidence)
+            {
+                confidence_sum += f64::from(confidence);
+                words += 1;
+            }
+            let longest = theirs().max_by_key(|s| s.text.len());
             if let Some(segment) = longest {
                 if sample.as_ref().is_none_or(|t| segment.text.len() > t.len()) {
                     sample = Some(segment.text.clone());
@@ -98,6 +112,8 @@ fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
             speech_ms: speaker.speech_ms(),
             recordings,
             sample,
+            confidence: (words > 0)
+                .then(|| ((confidence_sum / words as f64) * 1000.0).round() as f32 / 1000.0),
         });
     }
     if format == TableFormat::Json {
@@ -109,11 +125,12 @@ fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     outln!(
-        "{:<5} {:<24} {:>9} {:>4}  sample",
+        "{:<5} {:<24} {:>9} {:>4} {:>5}  sample",
         "id",
         "name",
         "talk",
-        "recs"
+        "recs",
+        "conf"
     )?;
     for row in rows {
         let sample = row.sample.as_deref().unwrap_or("");
@@ -122,8 +139,11 @@ fn list(store: &Store, format: TableFormat) -> anyhow::Result<Status> {
         } else {
             sample.to_string()
         };
+        let confidence = row
+            .confidence
+            .map_or_else(|| "-".to_string(), |c| format!("{c:.2}"));
         outln!(
-            "{:<5} {:<24} {:>9} {:>4}  {sample:?}",
+            "{:<5} {:<24} {:>9} {:>4} {confidence:>5}  {sample:?}",
             row.id,
             row.name.as_deref().unwrap_or("-"),
             hms(row.speech_ms),

@@ -224,6 +224,7 @@ impl Ingester<'_> {
         let encoder = self.encoder.as_ref().expect("encoder was just loaded");
         let speech = speech
             .unwrap_or_else(|| audio::vad::speech_spans(&decoded.samples, &VadConfig::default()));
+        let speech_ms: u64 = speech.iter().map(|s| s.end_ms - s.start_ms).sum();
         let run = || {
             if per_channel && decoded.channels.len() > 1 {
                 (
@@ -244,6 +245,11 @@ impl Ingester<'_> {
             Some(pool) => pool.install(run),
             None => run(),
         };
+        let note = if per_channel && decoded.channels.len() < 2 {
+            Some("--channels on a mono file: speakers were told apart by voice".to_string())
+        } else {
+            config.note(speech_ms, diarization.speakers.len())
+        };
         Ok(Some(Diarized {
             segments: diarize::attribute(segments, &diarization),
             info: DiarizationInfo {
@@ -251,6 +257,7 @@ impl Ingester<'_> {
                 model_sha256: encoder.sha256().into(),
                 method,
                 speakers: diarization.speakers.len(),
+                note,
             },
             speakers: diarization.speakers,
         }))

@@ -5,11 +5,13 @@
 //!    partial length) start every [`DiarizeConfig::step_ms`], the last one aligned to the span's
 //!    end; a span shorter than 1.6 s (but at least 0.3 s) is one window of its own length.
 //!    Windows never cross a pause, so a window rarely holds two voices.
-//! 3. Window embeddings are clustered bottom-up (average linkage, cosine similarity) until no two
-//!    clusters are closer than [`DiarizeConfig::threshold`], which estimates the number of
-//!    speakers, or until `--speakers N` are left. Long recordings are clustered in blocks of
-//!    `BLOCK` windows first, then the blocks' clusters together. Clusters holding less than
-//!    `MIN_SPEAKER_MS` of speech are folded into their nearest neighbour. Each window is then
+//! 3. Window embeddings are clustered by auto-tuned spectral clustering ([`super::spectral`],
+//!    NME-SC): the number of speakers and the affinity's pruning are read off each recording's
+//!    own eigenvalues, within `--min-speakers`..`--max-speakers`, or exactly `--speakers N`. A
+//!    recording with more than `MAX_UNITS` windows is first reduced to that many k-means units,
+//!    so time and memory stay bounded on long meetings. Clusters holding less than
+//!    `MIN_SPEAKER_MS` of speech are folded into their nearest neighbour (never below the
+//!    minimum), near-identical centroids ([`SAME_VOICE`]) are merged, and each window is then
 //!    reassigned to the nearest centroid.
 //! 4. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
 //!    vote weighted by a triangle peaking at its centre) and a confidence (the winner's share of
@@ -24,15 +26,19 @@ use crate::model::{Segment, Span, Word};
 
 use super::encoder::{cosine, mean_embedding, Embedding, VoiceEncoder, PARTIAL_FRAMES};
 use super::mel::{normalize_volume, MelFrame, HOP, SAMPLE_RATE};
+use super::spectral;
 
 /// Frames of 10 ms.
 const FRAME_MS: u64 = (HOP * 1000 / SAMPLE_RATE) as u64;
 /// Frames within which a word beside speech takes the speech's confidence (0.3 s).
 const NEAR_FRAMES: usize = 30;
-/// Windows clustered together at most; longer recordings are clustered block by block first.
-const BLOCK: usize = 400;
+/// Items spectral clustering sees at most (one eigendecomposition of this size per candidate
+/// pruning); recordings with more windows are reduced to this many k-means units first.
+const MAX_UNITS: usize = 400;
+/// The most speakers estimated unless `--max-speakers` says otherwise.
+pub const DEFAULT_MAX_SPEAKERS: usize = 12;
 /// A cluster with less speech than this is not a speaker of its own.
-const MIN_SPEAKER_MS: u64 = 3_000;
+pub const MIN_SPEAKER_MS: u64 = 3_000;
 /// Spans shorter than this get no window of their own (their frames take their neighbours').
 const MIN_WINDOW_FRAMES: usize = 30;
 /// Cluster centroids at least this similar are one voice.
@@ -45,8 +51,10 @@ const BATCH: usize = 32;
 pub struct DiarizeConfig {
     /// The number of speakers, when known; else it is estimated.
     pub speakers: Option<usize>,
-    /// Clusters closer than this (cosine) are one speaker.
-    pub threshold: f32,
+    /// The fewest speakers an estimate may give.
+    pub min_speakers: usize,
+    /// The most speakers an estimate may give.
+    pub max_speakers: usize,
     /// Step between windows inside a span.
     pub step_ms: u64,
     /// Shorter turns are absorbed by their neighbours.
@@ -57,7 +65,8 @@ impl Default for DiarizeConfig {
     fn default() -> Self {
         DiarizeConfig {
             speakers: None,
-            threshold: 0.71,
+            min_speakers: 1,
+            max_speakers: DEFAULT_MAX_SPEAKERS,
             step_ms: 800,
             min_turn_ms: 1_000,
         }
@@ -65,13 +74,43 @@ impl Default for DiarizeConfig {
 }
 
 impl DiarizeConfig {
+    /// A note when the settings ask for more speakers than `speech_ms` of speech can hold
+    /// (`MIN_SPEAKER_MS` each): `--speakers 30` on an 11-second clip.
+    pub fn note(&self, speech_ms: u64, found: usize) -> Option<String> {
+        let (asked, flag) = match self.speakers {
+            Some(n) => (n, "--speakers"),
+            None if self.min_speakers > 1 => (self.min_speakers, "--min-speakers"),
+            None => return None,
+        };
+        let room = (speech_ms / MIN_SPEAKER_MS).max(1) as usize;
+        (asked > room || found < asked).then(|| {
+            format!(
+                "{flag} {asked} asks for more voices than {:.0} s of speech can tell apart \
+                 ({} s each at least); found {found}",
+                speech_ms as f64 / 1000.0,
+                MIN_SPEAKER_MS / 1000
+            )
+        })
+    }
+
+    /// The least and most speakers to find: exactly `speakers` when given.
+    pub fn bounds(&self) -> (usize, usize) {
+        match self.speakers {
+            Some(n) => (n.max(1), n.max(1)),
+            None => (
+                self.min_speakers.max(1),
+                self.max_speakers.max(self.min_speakers.max(1)),
+            ),
+        }
+    }
+
     /// A one-line description for provenance.
     pub fn describe(&self) -> String {
         let count = match self.speakers {
             Some(n) => format!("{n} speakers (given)"),
             None => format!(
-                "speakers estimated (average-linkage cosine >= {})",
-                self.threshold
+                "{}-{} speakers estimated (spectral clustering, normalised maximum eigengap)",
+                self.min_speakers, self.max_speakers
             ),
         };
         format!(
@@ -177,13 +216,38 @@ pub fn diarize(
         .iter()
         .map(|w| (w.frames.1 - w.frames.0) as f32)
         .collect();
-    let mut labels = cluster_blocks(&embeddings, &weights, config);
-    fold_small_clusters(&windows, &mut labels, config.speakers);
-    merge_close_centroids(&windows, &mut labels, config.speakers);
+    let (min, max) = config.bounds();
+    let mut labels = cluster_windows(&embeddings, &weights, min, max);
+    if config.speakers.is_none() {
+        fold_small_clusters(&windows, &mut labels, min);
+        merge_close_centroids(&windows, &mut labels, min);
+    }
     let centroids = reassign(&embeddings, &mut labels);
     let mut frames = vote_frames(&windows, &labels, n_frames);
     smooth_turns(&mut frames, config.min_turn_ms);
     renumber(centroids, frames, windows.len())
+}
+
+/// The embedded windows of a recording (volume normalised as [`diarize`] does), each with the
+/// stretch of time it covers: for tuning aids that study the clustering offline.
+pub fn speech_windows(
+    encoder: &VoiceEncoder,
+    samples: &[f32],
+    speech: &[Span],
+    step_ms: u64,
+) -> Vec<(Span, Embedding)> {
+    let mut audio = samples.to_vec();
+    normalize_volume(&mut audio);
+    embed_windows(encoder, &audio, speech, step_ms)
+        .into_iter()
+        .map(|w| {
+            let span = Span {
+                start_ms: w.frames.0 as u64 * FRAME_MS,
+                end_ms: w.frames.1 as u64 * FRAME_MS,
+            };
+            (span, w.embedding)
+        })
+        .collect()
 }
 
 /// One speaker per channel: each 10 ms frame of speech goes to the loudest channel, with
@@ -318,132 +382,25 @@ fn embed_windows(
     windows
 }
 
-/// Clusters in blocks of `BLOCK` windows (to a tighter threshold), then the blocks' clusters.
-fn cluster_blocks(embeddings: &[Embedding], weights: &[f32], config: &DiarizeConfig) -> Vec<usize> {
-    if embeddings.len() <= BLOCK {
-        return agglomerate(embeddings, weights, config.threshold, config.speakers);
-    }
-    let tight = (config.threshold + 1.0) / 2.0;
-    let mut labels = vec![0; embeddings.len()];
-    let mut centroids = Vec::new();
-    let mut cluster_weights = Vec::new();
-    for (b, (items, item_weights)) in embeddings
-        .chunks(BLOCK)
-        .zip(weights.chunks(BLOCK))
-        .enumerate()
-    {
-        let local = agglomerate(items, item_weights, tight, None);
-        let count = local.iter().max().map_or(0, |m| m + 1);
-        let base = centroids.len();
-        for k in 0..count {
-            let members: Vec<Embedding> = items
-                .iter()
-                .zip(&local)
-                .filter(|(_, &l)| l == k)
-                .map(|(e, _)| *e)
-                .collect();
-            centroids.push(mean_embedding(&members));
-            cluster_weights.push(
-                item_weights
-                    .iter()
-                    .zip(&local)
-                    .filter(|(_, &l)| l == k)
-                    .map(|(w, _)| w)
-                    .sum(),
-            );
-        }
-        for (i, l) in local.into_iter().enumerate() {
-            labels[b * BLOCK + i] = base + l;
-        }
-    }
-    let top = agglomerate(
-        &centroids,
-        &cluster_weights,
-        config.threshold,
-        config.speakers,
-    );
-    labels.into_iter().map(|l| top[l]).collect()
-}
-
-/// Average-linkage agglomerative clustering on cosine similarity, weighted by `weights`: merges
-/// the closest pair while it is at least `threshold` similar, or (with `count`) until `count`
-/// clusters are left. Returns a label per item, numbered by first appearance.
-fn agglomerate(
-    items: &[Embedding],
+/// Spectral clustering of the windows into `min..=max` speakers (through at most `MAX_UNITS`
+/// k-means units).
+fn cluster_windows(
+    embeddings: &[Embedding],
     weights: &[f32],
-    threshold: f32,
-    count: Option<usize>,
+    min: usize,
+    max: usize,
 ) -> Vec<usize> {
-    let n = items.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut similarity = vec![0f32; n * n];
-    for i in 0..n {
-        for j in i + 1..n {
-            let s = cosine(&items[i], &items[j]);
-            similarity[i * n + j] = s;
-            similarity[j * n + i] = s;
-        }
-    }
-    let mut size: Vec<f32> = weights.to_vec();
-    let mut alive: Vec<bool> = vec![true; n];
-    let mut parent: Vec<usize> = (0..n).collect();
-    let mut clusters = n;
-    let target = count.unwrap_or(1).max(1);
-    while clusters > target {
-        let mut best = (f32::NEG_INFINITY, 0, 0);
-        for i in (0..n).filter(|&i| alive[i]) {
-            for j in (i + 1..n).filter(|&j| alive[j]) {
-                if similarity[i * n + j] > best.0 {
-                    best = (similarity[i * n + j], i, j);
-                }
-            }
-        }
-        let (s, a, b) = best;
-        if count.is_none() && s < threshold {
-            break;
-        }
-        // b joins a; Lance-Williams update for average linkage
-        let (wa, wb) = (size[a], size[b]);
-        for k in (0..n).filter(|&k| alive[k] && k != a && k != b) {
-            let merged = (wa * similarity[a * n + k] + wb * similarity[b * n + k]) / (wa + wb);
-            similarity[a * n + k] = merged;
-            similarity[k * n + a] = merged;
-        }
-        size[a] = wa + wb;
-        alive[b] = false;
-        parent[b] = a;
-        clusters -= 1;
-    }
-    let root = |mut i: usize| {
-        while parent[i] != i {
-            i = parent[i];
-        }
-        i
-    };
-    let mut numbering: Vec<Option<usize>> = vec![None; n];
-    let mut next = 0;
-    (0..n)
-        .map(|i| {
-            let r = root(i);
-            *numbering[r].get_or_insert_with(|| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect()
+    let (units, _, unit_of) = spectral::reduce(embeddings, weights, MAX_UNITS);
+    let found = spectral::cluster(&units, min, max);
+    unit_of.into_iter().map(|u| found.labels[u]).collect()
 }
 
-/// Folds clusters with less than `MIN_SPEAKER_MS` of windows into the nearest other cluster
-/// (unless the count was given).
-fn fold_small_clusters(windows: &[Window], labels: &mut [usize], count: Option<usize>) {
-    if count.is_some() {
-        return;
-    }
+/// Folds clusters with less than `MIN_SPEAKER_MS` of windows into the nearest other cluster,
+/// while more than `min` are left.
+fn fold_small_clusters(windows: &[Window], labels: &mut [usize], min: usize) {
     loop {
         let k = labels.iter().max().map_or(0, |m| m + 1);
-        if k <= 1 {
+        if k <= min.max(1) {
             return;
         }
         let mut speech = vec![0u64; k];
@@ -487,14 +444,14 @@ fn fold_small_clusters(windows: &[Window], labels: &mut [usize], count: Option<u
     }
 }
 
-/// Merges clusters whose centroids are at least [`SAME_VOICE`] similar: window-level
-/// linkage splits one voice when its windows vary (unless the count was given).
-fn merge_close_centroids(windows: &[Window], labels: &mut [usize], count: Option<usize>) {
-    if count.is_some() {
-        return;
-    }
+/// Merges clusters whose centroids are at least [`SAME_VOICE`] similar, while more than `min`
+/// are left.
+fn merge_close_centroids(windows: &[Window], labels: &mut [usize], min: usize) {
     loop {
         let k = labels.iter().max().map_or(0, |m| m + 1);
+        if k <= min.max(1) {
+            return;
+        }
         let centroids = centroids_of(windows, labels, k);
         let mut best = (SAME_VOICE, None);
         for a in 0..k {
@@ -826,27 +783,6 @@ mod tests {
             e[i] = v;
         }
         super::super::encoder::normalized(&e)
-    }
-
-    #[test]
-    fn agglomeration_stops_at_the_threshold_or_the_given_count() {
-        let items = [
-            unit(&[(0, 1.0)]),
-            unit(&[(0, 1.0), (1, 0.1)]),
-            unit(&[(2, 1.0)]),
-            unit(&[(2, 1.0), (3, 0.2)]),
-            unit(&[(0, 1.0), (2, 1.0)]),
-        ];
-        let weights = [1.0; 5];
-        assert_eq!(
-            agglomerate(&items, &weights, 0.9, None),
-            vec![0, 0, 1, 1, 2]
-        );
-        assert_eq!(agglomerate(&items, &weights, 0.9, Some(2)).len(), 5);
-        let two = agglomerate(&items, &weights, 0.9, Some(2));
-        assert_eq!(two.iter().max(), Some(&1));
-        assert_eq!(agglomerate(&items, &weights, 0.9, Some(1)), vec![0; 5]);
-        assert!(agglomerate(&[], &[], 0.5, None).is_empty());
     }
 
     #[test]

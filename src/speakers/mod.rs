@@ -8,6 +8,7 @@ pub mod diarize;
 pub mod encoder;
 pub mod mel;
 pub mod registry;
+pub mod spectral;
 
 #[cfg(test)]
 pub(crate) mod reference;

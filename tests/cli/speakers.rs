@@ -142,6 +142,10 @@ fn a_name_given_once_reaches_every_recording_the_index_claims_and_later_ingests(
         .unwrap();
     assert_eq!(row["name"], "Security Lead");
     assert_eq!(row["recordings"].as_array().unwrap().len(), 3);
+    // the voice model's mean confidence over the speaker's words: espeak-ng voices in long
+    // turns are told apart surely
+    let confidence = row["confidence"].as_f64().unwrap();
+    assert!((0.8..=1.0).contains(&confidence), "{row}");
     // the index and the claims follow without re-transcribing
     let hits = work
         .run(&[
@@ -380,6 +384,50 @@ fn one_real_voice_is_one_speaker() {
         .run(&["ingest", "--speakers", "2", again.to_str().unwrap()])
         .ok();
     assert!(out.contains("2 speakers"), "{out}");
+    assert!(!out.contains("note:"), "{out}");
+}
+
+/// Settings that cannot fit a recording say so on its ingest line: 30 speakers asked of an
+/// 11-second clip, `--channels` on a mono file.
+#[test]
+fn settings_that_do_not_fit_a_recording_print_a_note() {
+    let work = Workdir::new();
+    let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+    let out = work
+        .run(&["ingest", "--speakers", "30", jfk.to_str().unwrap()])
+        .ok();
+    let line = out.lines().find(|l| l.contains("jfk.wav")).unwrap();
+    assert!(
+        line.contains("note: --speakers 30 asks for more voices than")
+            && line.contains("3 s each at least"),
+        "{out}"
+    );
+    let mono = work.copy(&repo().join("tests/data/jfk.wav"), "jfk mono.wav");
+    std::fs::write(&mono, {
+        let mut bytes = std::fs::read(&mono).unwrap();
+        bytes.push(0);
+        bytes
+    })
+    .unwrap();
+    let out = work
+        .run(&["ingest", "--channels", mono.to_str().unwrap()])
+        .ok();
+    let line = out.lines().find(|l| l.contains("jfk mono.wav")).unwrap();
+    assert!(
+        line.contains(
+            ", 1 speaker  note: --channels on a mono file: speakers were told apart by voice"
+        ),
+        "{out}"
+    );
+    // the note is kept with the recording's provenance
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let notes: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["diarization"]["note"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 2, "{listed}");
 }
 
 #[test]
