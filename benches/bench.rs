@@ -316,7 +316,7 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
     let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let asked = texts
         .iter()
-        .filter(|t| !rules.excluded(t) && rules.matches(t).is_empty())
+        .filter(|t| verbatim::claims::asks_model(&rules, t))
         .count();
     let started = Instant::now();
     let found = verbatim::claims::kinds_of(&rules, &texts, verbatim::claims::DEFAULT_MIN_SCORE)?;

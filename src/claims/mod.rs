@@ -195,8 +195,9 @@ pub fn extract(rules: &Rules, recording: &Recording, transcript: &Transcript) ->
         let matches = rules.matches(&sentence.text);
         let found_by_model = model_scores
             .as_ref()
-            .and_then(|scores| model_only(&matches, &scores[i]));
-        if matches.is_empty() && found_by_model.is_none() {
+            .map(|scores| model_kinds(&matches, &scores[i]))
+            .unwrap_or_default();
+        if matches.is_empty() && found_by_model.is_empty() {
             continue;
         }
         let dates = find_dates(&sentence.text, recording.recording_date);
@@ -237,7 +238,7 @@ pub fn extract(rules: &Rules, recording: &Recording, transcript: &Transcript) ->
                 ..claim(id, m.kind, m.rule)
             });
         }
-        if let Some((kind, score)) = found_by_model {
+        for (kind, score) in found_by_model {
             let rule = format!("{MODEL_RULE}:{kind}");
             let id = claim_id(&recording.sha256, sentence.start_ms(), &rule, 0);
             let mut claim = claim(id, &kind, MODEL_RULE);
@@ -292,19 +293,18 @@ pub fn kinds_of(
     Ok(out)
 }
 
-/// The model's probability of each kind for the sentences it is asked about: those no rule
-/// matched and the rules' settings do not exclude (questions, hypotheticals, reported
-/// questions). The others get no scores and are not embedded.
+/// The model's probability of each kind for the sentences it is asked about: those the rules'
+/// settings do not exclude (questions, hypotheticals, reported questions) where no rule matched
+/// or where the sentence has more than one clause (a rule's match may be one of two claims).
+/// The others get no scores and are not embedded: on the development panel, asking about
+/// one-clause sentences a rule matched found nothing more, and the encoder is the pass's cost.
 fn model_scores(
     rules: &Rules,
     model: &ClaimModel,
     sentences: &[Sentence],
 ) -> Result<Vec<Vec<(String, f32)>>> {
     let asked: Vec<usize> = (0..sentences.len())
-        .filter(|&i| {
-            let text = &sentences[i].text;
-            !rules.excluded(text) && rules.matches(text).is_empty()
-        })
+        .filter(|&i| asks_model(rules, &sentences[i].text))
         .collect();
     let texts: Vec<&str> = asked.iter().map(|&i| sentences[i].text.as_str()).collect();
     let embeddings = model.encoder.embed_features(&texts)?;
@@ -320,19 +320,29 @@ fn model_scores(
     Ok(out)
 }
 
-/// What the model finds in a sentence no rule matched: its likeliest kind, when that scores
-/// at least `MODEL_FLOOR`. Where a rule matched, the rule's claims stand alone: measured on
-/// the development sentences, the model's second kinds beside a rule's (access beside
-/// storage, authority beside access) were mostly wrong.
-fn model_only(matches: &[RuleMatch], scores: &[(String, f32)]) -> Option<(String, f32)> {
-    if !matches.is_empty() {
-        return None;
-    }
+/// Whether the sentence model is asked about a sentence (see [`model_scores`]).
+pub fn asks_model(rules: &Rules, text: &str) -> bool {
+    !rules.excluded(text) && (rules.matches(text).is_empty() || clauses().is_match(text))
+}
+
+/// A sign of a second clause: a comma or semicolon, or a joining word.
+fn clauses() -> &'static regex::Regex {
+    static CLAUSES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    CLAUSES.get_or_init(|| {
+        regex::Regex::new(r"(?i),|;|\b(and|but|which|where|so|while|then|plus|also|both)\b")
+            .expect("the clause pattern compiles")
+    })
+}
+
+/// What the model finds that the rules did not: every kind scoring at least `MODEL_FLOOR`
+/// that no rule found in the sentence. Each kind is scored on its own, so a sentence may make
+/// two claims, and the model may add a second kind beside a rule's.
+fn model_kinds(matches: &[RuleMatch], scores: &[(String, f32)]) -> Vec<(String, f32)> {
     scores
         .iter()
-        .filter(|(_, p)| *p >= MODEL_FLOOR)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|(kind, p)| *p >= MODEL_FLOOR && !matches.iter().any(|m| m.kind == kind))
         .cloned()
+        .collect()
 }
 
 fn flags(

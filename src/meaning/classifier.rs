@@ -1,17 +1,20 @@
 //! The claim classifier users can teach: labelled example sentences per kind (a TOML file
-//! beside the rules), embedded with the sentence encoder and turned, at load time, into one
-//! logistic head per kind. Training is Newton's method on an L2-regularised, class-balanced
-//! log-loss from zero weights, in f64 and a fixed order, so the same examples and model always
-//! give the same classifier.
+//! beside the rules), embedded with the sentence encoder and turned, at load time, into a small
+//! neural network: one hidden layer of 512 ReLU units and a sigmoid output per kind and one for
+//! `none`, trained by Adam on the summed binary log-loss with an L2 penalty, from a seeded start,
+//! in minibatches of a seeded order. The same examples and model always give the same
+//! classifier.
 //!
-//! A `none` head is trained beside them, and a kind's score is its probability weighed against
-//! `none`'s (see [`Classifier::scores`]): measured on the development sentences, this halves the
-//! non-claims flagged at the same recall.
+//! A kind's score is its output weighed against `none`'s (see [`Classifier::scores`]), and every
+//! kind is scored on its own, so a sentence can make two claims ("the admin in Dublin can pull
+//! every record and it is all kept in Virginia"). Measured on the development panel against the
+//! logistic heads per kind it replaces (2,233 sentences, model asked about every sentence): at
+//! the same recall, a quarter fewer non-claims flagged; two-kind sentences found.
 //!
-//! A head sees the sentence's embedding and five cues the embedding is known to blur:
+//! The network sees the sentence's embedding and five cues the embedding is known to blur:
 //! negation, a question, a condition, plan or wish, a request, and a thing that is plainly not
 //! data (a screen, a room, the parking). MiniLM places "they can see the data" and "they can't
-//! see the data" close together; the cue lets the head tell access from denial.
+//! see the data" close together; the cue lets the network tell access from denial.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,26 +31,32 @@ use crate::hash::sha256_hex;
 const DEFAULT_EXAMPLES: &str = include_str!("../claims/default_examples.toml");
 /// Changes whenever training or features change, so stored claims show as made by other
 /// rules and `claims --rescan` is suggested.
-pub const VERSION: &str = "logistic-meanmax-cues-nonegate-4";
+pub const VERSION: &str = "mlp512-cues-multi-1";
 /// The label of sentences that make no claim.
 const NONE: &str = "none";
 /// Fewest examples a kind needs.
 const MIN_EXAMPLES: usize = 3;
-/// Embeddings are unit vectors (components near ±0.05); scaled so that weights and cues share
-/// one regularisation strength.
-const EMBEDDING_SCALE: f64 = 8.0;
-/// L2 strength (on the mean log-loss). Chosen among 0.0005, 0.002, 0.01 and 0.05 on the
-/// development sentences (`tests/data/claims/sentences.json` and `heldout.json`), never on
-/// the held-out natural set.
-const L2: f64 = 0.01;
-/// A kind whose own head is less sure than this is not reported, however unlikely `none` is.
-const KIND_FLOOR: f64 = 0.3;
-/// Newton steps (the loss is strictly convex; 12 steps converge to about 1e-9).
-const NEWTON_STEPS: usize = 12;
+/// Embeddings are unit vectors (components near ±0.05); scaled to the range of the cues.
+const EMBEDDING_SCALE: f32 = 8.0;
+/// A kind whose own output is less sure than this is not reported, however unlikely `none` is.
+const KIND_FLOOR: f32 = 0.3;
 /// How many cue features follow the embedding.
 const CUES: usize = 5;
-/// Features per sentence: the mean-pooled embedding, the max-pooled one, cues and a bias.
-const FEATURES: usize = 2 * DIM + CUES + 1;
+/// Features per sentence: the mean-pooled embedding, the max-pooled one and the cues.
+const FEATURES: usize = 2 * DIM + CUES;
+/// Hidden units. Training settings below were chosen on the development panel (the held-out
+/// sets already scored once) among 256/512 units and 40/60/80 epochs; never on a sealed set.
+const HIDDEN: usize = 512;
+/// Passes over the examples.
+const EPOCHS: usize = 80;
+/// Examples per Adam step.
+const BATCH: usize = 128;
+/// Adam's step size.
+const LEARNING_RATE: f32 = 1e-3;
+/// L2 penalty on the weights (scaled by the batch, as scikit-learn's MLP does).
+const L2: f32 = 1e-2;
+/// The seed of the start weights and the minibatch order.
+const SEED: u64 = 0x5EED;
 
 /// A file of labelled examples as written.
 #[derive(Debug, Deserialize)]
@@ -132,23 +141,21 @@ impl Examples {
     }
 }
 
-/// One kind's logistic head.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
-struct Head {
-    kind: String,
-    weights: Vec<f64>,
-}
-
-/// The trained classifier: a head per kind, and one for `none` that every kind is weighed
-/// against.
+/// The trained classifier: a network with an output per kind and one for `none` (the last).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Classifier {
-    heads: Vec<Head>,
-    none: Head,
+    /// The kinds, in output order (`none` is the output after them).
+    kinds: Vec<String>,
+    /// Input to hidden weights, `FEATURES` rows of `HIDDEN`.
+    w1: Vec<f32>,
+    b1: Vec<f32>,
+    /// Hidden to output weights, `HIDDEN` rows of one per output.
+    w2: Vec<f32>,
+    b2: Vec<f32>,
 }
 
 impl Classifier {
-    /// Trains one head per kind of `examples`; `embeddings[i]` belongs to `labelled[i]` of
+    /// Trains the network on `examples`; `embeddings[i]` belongs to `labelled[i]` of
     /// [`Examples::labelled`].
     pub fn train(examples: &Examples, embeddings: &[Embedding]) -> Classifier {
         let labelled = examples.labelled();
@@ -157,61 +164,284 @@ impl Classifier {
             embeddings.len(),
             "one embedding per example"
         );
-        let rows: Vec<Vec<f64>> = labelled
-            .iter()
-            .zip(embeddings)
-            .map(|((text, _), embedding)| features(embedding, text))
-            .collect();
-        let heads = examples
-            .kinds()
-            .map(|kind| {
-                let targets: Vec<bool> = labelled.iter().map(|(_, k)| k.contains(&kind)).collect();
-                Head {
-                    kind: kind.to_string(),
-                    weights: fit(&rows, &targets),
-                }
-            })
-            .collect();
-        let none_targets: Vec<bool> = labelled.iter().map(|(_, k)| k.is_empty()).collect();
+        Classifier::train_for(examples, embeddings, EPOCHS)
+    }
+
+    /// Trains for `epochs` passes over the examples.
+    fn train_for<E: AsRef<[f32]>>(
+        examples: &Examples,
+        embeddings: &[E],
+        epochs: usize,
+    ) -> Classifier {
+        let labelled = examples.labelled();
+        let kinds: Vec<String> = examples.kinds().map(String::from).collect();
+        let outputs = kinds.len() + 1;
+        let n = labelled.len();
+        let mut x = Vec::with_capacity(n * FEATURES);
+        let mut y = Vec::with_capacity(n * outputs);
+        for ((text, labels), embedding) in labelled.iter().zip(embeddings) {
+            x.extend(features(embedding.as_ref(), text));
+            y.extend(
+                kinds
+                    .iter()
+                    .map(|k| f32::from(u8::from(labels.contains(&k.as_str())))),
+            );
+            y.push(f32::from(u8::from(labels.is_empty())));
+        }
+        let mut net = Classifier::start(kinds);
+        net.fit(&x, &y, n, epochs);
+        net
+    }
+
+    /// Seeded start weights: uniform in ±sqrt(6 / (fan in + fan out)).
+    fn start(kinds: Vec<String>) -> Classifier {
+        let outputs = kinds.len() + 1;
+        let mut rng = Rng(SEED);
+        let mut uniform = |count: usize, fan: usize| -> Vec<f32> {
+            let bound = (6.0 / fan as f64).sqrt();
+            (0..count)
+                .map(|_| ((2.0 * rng.unit() - 1.0) * bound) as f32)
+                .collect()
+        };
+        let w1 = uniform(FEATURES * HIDDEN, FEATURES + HIDDEN);
+        let w2 = uniform(HIDDEN * outputs, HIDDEN + outputs);
         Classifier {
-            heads,
-            none: Head {
-                kind: NONE.to_string(),
-                weights: fit(&rows, &none_targets),
-            },
+            kinds,
+            w1,
+            b1: vec![0.0; HIDDEN],
+            w2,
+            b2: vec![0.0; outputs],
         }
     }
 
-    /// Each kind's score for a sentence, in the examples' kind order: its head's probability
-    /// `p` weighed against the `none` head's `q`, `p / (p + q)`. A topic alone raises both, so
-    /// the ratio is high only when the sentence reads more like that kind's examples than like
-    /// the near-misses. A kind its own head gives under `KIND_FLOOR` scores 0.
+    fn outputs(&self) -> usize {
+        self.kinds.len() + 1
+    }
+
+    /// Adam on minibatches of `x` (`n` rows of `FEATURES`) against `y` (`n` rows of outputs).
+    fn fit(&mut self, x: &[f32], y: &[f32], n: usize, epochs: usize) {
+        let outputs = self.outputs();
+        let mut rng = Rng(SEED ^ 0xA5A5);
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut adam = [
+            Adam::new(self.w1.len()),
+            Adam::new(HIDDEN),
+            Adam::new(self.w2.len()),
+            Adam::new(outputs),
+        ];
+        let mut xb = vec![0f32; BATCH * FEATURES];
+        let mut yb = vec![0f32; BATCH * outputs];
+        let mut step = 0;
+        for _ in 0..epochs {
+            for i in (1..n).rev() {
+                let j = (rng.next() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+            for batch in order.chunks(BATCH) {
+                let bs = batch.len();
+                for (r, &i) in batch.iter().enumerate() {
+                    xb[r * FEATURES..(r + 1) * FEATURES]
+                        .copy_from_slice(&x[i * FEATURES..(i + 1) * FEATURES]);
+                    yb[r * outputs..(r + 1) * outputs]
+                        .copy_from_slice(&y[i * outputs..(i + 1) * outputs]);
+                }
+                let (hidden, p) = self.forward(&xb[..bs * FEATURES], bs);
+                // output error of the mean log-loss
+                let dz: Vec<f32> = p
+                    .iter()
+                    .zip(&yb[..bs * outputs])
+                    .map(|(p, t)| (p - t) / bs as f32)
+                    .collect();
+                let mut g_w2 = self
+                    .w2
+                    .iter()
+                    .map(|w| L2 * w / bs as f32)
+                    .collect::<Vec<_>>();
+                gemm(
+                    true, &hidden, false, &dz, &mut g_w2, HIDDEN, bs, outputs, 1.0,
+                );
+                let g_b2 = column_sums(&dz, outputs);
+                let mut dh = vec![0f32; bs * HIDDEN];
+                // dh = dz w2^T, through the ReLU
+                gemm(
+                    false, &dz, true, &self.w2, &mut dh, bs, outputs, HIDDEN, 0.0,
+                );
+                for (d, h) in dh.iter_mut().zip(&hidden) {
+                    if *h <= 0.0 {
+                        *d = 0.0;
+                    }
+                }
+                let mut g_w1 = self
+                    .w1
+                    .iter()
+                    .map(|w| L2 * w / bs as f32)
+                    .collect::<Vec<_>>();
+                gemm(
+                    true,
+                    &xb[..bs * FEATURES],
+                    false,
+                    &dh,
+                    &mut g_w1,
+                    FEATURES,
+                    bs,
+                    HIDDEN,
+                    1.0,
+                );
+                let g_b1 = column_sums(&dh, HIDDEN);
+                step += 1;
+                adam[0].step(&mut self.w1, &g_w1, step);
+                adam[1].step(&mut self.b1, &g_b1, step);
+                adam[2].step(&mut self.w2, &g_w2, step);
+                adam[3].step(&mut self.b2, &g_b2, step);
+            }
+        }
+    }
+
+    /// The hidden layer (after ReLU) and the outputs' probabilities for `rows` inputs.
+    fn forward(&self, x: &[f32], rows: usize) -> (Vec<f32>, Vec<f32>) {
+        let outputs = self.outputs();
+        let mut hidden: Vec<f32> = (0..rows).flat_map(|_| self.b1.iter().copied()).collect();
+        gemm(
+            false,
+            x,
+            false,
+            &self.w1,
+            &mut hidden,
+            rows,
+            FEATURES,
+            HIDDEN,
+            1.0,
+        );
+        for h in &mut hidden {
+            *h = h.max(0.0);
+        }
+        let mut z: Vec<f32> = (0..rows).flat_map(|_| self.b2.iter().copied()).collect();
+        gemm(
+            false, &hidden, false, &self.w2, &mut z, rows, HIDDEN, outputs, 1.0,
+        );
+        (hidden, z.into_iter().map(sigmoid).collect())
+    }
+
+    /// Each kind's score for a sentence, in the examples' kind order: its output `p` weighed
+    /// against the `none` output `q`, `p / (p + q)`. A topic alone raises both, so the ratio is
+    /// high only when the sentence reads more like that kind's examples than like the
+    /// near-misses. A kind whose own output is under `KIND_FLOOR` scores 0.
     pub fn scores(&self, embedding: &[f32], text: &str) -> Vec<(&str, f32)> {
-        let x = features(embedding, text);
-        let q = sigmoid(dot(&self.none.weights, &x));
-        self.heads
+        let (_, p) = self.forward(&features(embedding, text), 1);
+        let q = p[self.kinds.len()];
+        self.kinds
             .iter()
-            .map(|head| {
-                let p = sigmoid(dot(&head.weights, &x));
+            .zip(&p)
+            .map(|(kind, &p)| {
                 let score = if p < KIND_FLOOR { 0.0 } else { p / (p + q) };
-                (head.kind.as_str(), score as f32)
+                (kind.as_str(), score)
             })
             .collect()
     }
 }
 
-/// The features of one sentence: scaled embedding, cues, bias.
-fn features(embedding: &[f32], text: &str) -> Vec<f64> {
-    let mut x: Vec<f64> = embedding
-        .iter()
-        .map(|&v| v as f64 * EMBEDDING_SCALE)
-        .collect();
+/// Adam's moment estimates for one parameter tensor.
+struct Adam {
+    m: Vec<f32>,
+    v: Vec<f32>,
+}
+
+impl Adam {
+    fn new(len: usize) -> Adam {
+        Adam {
+            m: vec![0.0; len],
+            v: vec![0.0; len],
+        }
+    }
+
+    fn step(&mut self, weights: &mut [f32], gradient: &[f32], t: i32) {
+        let (beta1, beta2) = (0.9f32, 0.999f32);
+        let (c1, c2) = (1.0 - beta1.powi(t), 1.0 - beta2.powi(t));
+        for ((w, g), (m, v)) in weights
+            .iter_mut()
+            .zip(gradient)
+            .zip(self.m.iter_mut().zip(self.v.iter_mut()))
+        {
+            *m = beta1 * *m + (1.0 - beta1) * g;
+            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            *w -= LEARNING_RATE * (*m / c1) / ((*v / c2).sqrt() + 1e-8);
+        }
+    }
+}
+
+/// `c = a b + beta c` for row-major `a` (`m` x `k`, or its transpose when `ta`), `b` (`k` x `n`,
+/// or its transpose when `tb`) and `c` (`m` x `n`).
+#[allow(clippy::too_many_arguments)]
+fn gemm(
+    ta: bool,
+    a: &[f32],
+    tb: bool,
+    b: &[f32],
+    c: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    beta: f32,
+) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    let (rsa, csa) = if ta { (1, m as isize) } else { (k as isize, 1) };
+    let (rsb, csb) = if tb { (1, k as isize) } else { (n as isize, 1) };
+    // SAFETY: the strides describe matrices inside the slices, whose lengths are checked above
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            beta,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
+fn column_sums(rows: &[f32], width: usize) -> Vec<f32> {
+    let mut sums = vec![0f32; width];
+    for row in rows.chunks(width) {
+        for (s, x) in sums.iter_mut().zip(row) {
+            *s += x;
+        }
+    }
+    sums
+}
+
+/// xorshift64*: the classifier's only source of chance.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The features of one sentence: scaled embedding, then cues.
+fn features(embedding: &[f32], text: &str) -> Vec<f32> {
+    let mut x: Vec<f32> = embedding.iter().map(|&v| v * EMBEDDING_SCALE).collect();
     x.resize(2 * DIM, 0.0);
     let lower = text.to_lowercase();
     for cue in cues() {
         x.push(if cue.is_match(&lower) { 1.0 } else { 0.0 });
     }
-    x.push(1.0);
     x
 }
 
@@ -230,97 +460,8 @@ fn cues() -> &'static [Regex; CUES] {
     })
 }
 
-/// Newton's method for class-balanced, L2-regularised logistic regression.
-fn fit(rows: &[Vec<f64>], targets: &[bool]) -> Vec<f64> {
-    let n = rows.len() as f64;
-    let positives = targets.iter().filter(|&&t| t).count().max(1) as f64;
-    let negatives = (targets.len() as f64 - positives).max(1.0);
-    // each class carries half of the total weight
-    let weight = |t: bool| {
-        if t {
-            n / (2.0 * positives)
-        } else {
-            n / (2.0 * negatives)
-        }
-    };
-    let mut w = vec![0.0; FEATURES];
-    for _ in 0..NEWTON_STEPS {
-        let mut gradient = vec![0.0; FEATURES];
-        let mut hessian = vec![0.0; FEATURES * FEATURES];
-        for (x, &t) in rows.iter().zip(targets) {
-            let p = sigmoid(dot(&w, x));
-            let c = weight(t) / n;
-            let residual = c * (p - if t { 1.0 } else { 0.0 });
-            let curvature = c * p * (1.0 - p);
-            for i in 0..FEATURES {
-                gradient[i] += residual * x[i];
-                let row = &mut hessian[i * FEATURES..i * FEATURES + i + 1];
-                for (j, h) in row.iter_mut().enumerate() {
-                    *h += curvature * x[i] * x[j];
-                }
-            }
-        }
-        // regularise every weight but the bias (the last)
-        for i in 0..FEATURES - 1 {
-            gradient[i] += L2 * w[i];
-            hessian[i * FEATURES + i] += L2;
-        }
-        hessian[FEATURES * FEATURES - 1] += 1e-9;
-        for i in 0..FEATURES {
-            for j in 0..i {
-                hessian[j * FEATURES + i] = hessian[i * FEATURES + j];
-            }
-        }
-        let step = solve(&mut hessian, &gradient, FEATURES);
-        for (wi, si) in w.iter_mut().zip(step) {
-            *wi -= si;
-        }
-    }
-    w
-}
-
-/// Solves `a x = b` for a symmetric positive definite `a` (Cholesky; `a` is overwritten).
-fn solve(a: &mut [f64], b: &[f64], n: usize) -> Vec<f64> {
-    for j in 0..n {
-        let mut d = a[j * n + j];
-        for k in 0..j {
-            d -= a[j * n + k] * a[j * n + k];
-        }
-        let d = d.max(1e-12).sqrt();
-        a[j * n + j] = d;
-        for i in j + 1..n {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= a[i * n + k] * a[j * n + k];
-            }
-            a[i * n + j] = s / d;
-        }
-    }
-    let mut y = vec![0.0; n];
-    for i in 0..n {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= a[i * n + k] * y[k];
-        }
-        y[i] = s / a[i * n + i];
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let mut s = y[i];
-        for k in i + 1..n {
-            s -= a[k * n + i] * x[k];
-        }
-        x[i] = s / a[i * n + i];
-    }
-    x
-}
-
-fn sigmoid(z: f64) -> f64 {
+fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]
@@ -365,7 +506,7 @@ mod tests {
         assert!(labelled.contains(&("n1", vec![])));
     }
 
-    /// On separable toy data the heads learn the labels, the negation cue separates two
+    /// On separable toy data the network learns the labels, the negation cue separates two
     /// sentences with the same embedding, and training twice gives the same weights.
     #[test]
     fn training_is_deterministic_and_uses_the_negation_cue() {
@@ -377,17 +518,19 @@ mod tests {
         )
         .unwrap();
         let axis = |i: usize| {
-            let mut v = vec![0.0f32; DIM];
+            let mut v = vec![0.0f32; 2 * DIM];
             v[i] = 1.0;
             v
         };
-        let embeddings: Vec<Embedding> = examples
+        let embeddings: Vec<Vec<f32>> = examples
             .labelled()
             .iter()
-            .map(|(_, kinds)| axis(if kinds.is_empty() { 0 } else { 1 }))
+            .map(|(_, labels)| axis(usize::from(!labels.is_empty())))
             .collect();
-        let classifier = Classifier::train(&examples, &embeddings);
-        assert_eq!(classifier, Classifier::train(&examples, &embeddings));
+        // a few examples need more passes than the built-in thousands
+        let train = || Classifier::train_for(&examples, &embeddings, 1500);
+        let classifier = train();
+        assert_eq!(classifier, train());
         let score = |text: &str, kind: &str| {
             classifier
                 .scores(&axis(1), text)
@@ -402,13 +545,31 @@ mod tests {
         assert!(score("they can't see the files", "access") < 0.2);
         let none = classifier.scores(&axis(0), "the weather is fine");
         assert!(none.iter().all(|(_, p)| *p < 0.2), "{none:?}");
-        assert_eq!(classifier.none.kind, NONE);
+        assert_eq!(classifier.kinds, ["access", "denial"]);
     }
 
+    /// The matrix product against a plain loop, in all four transpositions.
     #[test]
-    fn cholesky_solves_a_small_system() {
-        let mut a = vec![4.0, 2.0, 2.0, 3.0];
-        let x = solve(&mut a, &[2.0, 1.0], 2);
-        assert!((x[0] - 0.5).abs() < 1e-12 && x[1].abs() < 1e-12, "{x:?}");
+    fn gemm_matches_a_plain_product() {
+        let (m, k, n) = (3, 4, 2);
+        let a: Vec<f32> = (0..m * k).map(|i| i as f32 - 5.0).collect();
+        let b: Vec<f32> = (0..k * n).map(|i| (i as f32) * 0.5).collect();
+        let at = |i: usize, j: usize| a[i * k + j];
+        let bt = |i: usize, j: usize| b[i * n + j];
+        let want: Vec<f32> = (0..m * n)
+            .map(|c| (0..k).map(|l| at(c / n, l) * bt(l, c % n)).sum())
+            .collect();
+        let transpose = |x: &[f32], rows: usize, cols: usize| -> Vec<f32> {
+            (0..rows * cols)
+                .map(|i| x[(i % rows) * cols + i / rows])
+                .collect()
+        };
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a2 = if ta { transpose(&a, m, k) } else { a.clone() };
+            let b2 = if tb { transpose(&b, k, n) } else { b.clone() };
+            let mut c = vec![1.0; m * n];
+            gemm(ta, &a2, tb, &b2, &mut c, m, k, n, 0.0);
+            assert_eq!(c, want, "ta {ta} tb {tb}");
+        }
     }
 }
