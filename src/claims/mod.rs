@@ -297,7 +297,8 @@ pub fn kinds_of(
 /// settings do not exclude (questions, hypotheticals, reported questions) where no rule matched
 /// or where the sentence has more than one clause (a rule's match may be one of two claims).
 /// The others get no scores and are not embedded: on the development panel, asking about
-/// one-clause sentences a rule matched found nothing more, and the encoder is the pass's cost.
+/// one-clause sentences a rule matched too added 0.002 recall, and the encoder is the pass's
+/// cost.
 fn model_scores(
     rules: &Rules,
     model: &ClaimModel,
