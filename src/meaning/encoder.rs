@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
+use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
 use crate::error::{Error, Result};
@@ -155,8 +156,13 @@ impl TextEncoder {
                 .collect();
             // Similar lengths together: less padding per batch.
             ids.sort_by_key(|(_, ids)| ids.len());
-            for batch in ids.chunks(BATCH) {
-                let vectors = self.forward(batch).map_err(|e| self.fail(e.to_string()))?;
+            // Batches run side by side: the matrix products use every core on their own,
+            // but the element-wise work between them (GELU, softmax, layer norm) is serial.
+            let vectors: Vec<Vec<Embedding>> = ids
+                .par_chunks(BATCH)
+                .map(|batch| self.forward(batch).map_err(|e| self.fail(e.to_string())))
+                .collect::<Result<_>>()?;
+            for (batch, vectors) in ids.chunks(BATCH).zip(vectors) {
                 for ((i, _), vector) in batch.iter().zip(vectors) {
                     out[*i] = Some(vector);
                 }
