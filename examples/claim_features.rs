@@ -32,6 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "heldout_fifth",
         "heldout_sixth",
         "heldout_seventh",
+        "heldout_eighth",
     ] {
         let path = format!("tests/data/claims/{set}.json");
         let file: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;

@@ -107,6 +107,13 @@ impl LazyClaimModel {
         }
     }
 
+    /// The same, sharing an encoder already loaded (its cache of embeddings too).
+    pub fn with_encoder(encoder: Arc<TextEncoder>, examples: Examples) -> LazyClaimModel {
+        let model = LazyClaimModel::new(encoder.dir(), examples);
+        let _ = model.encoder.set(encoder);
+        model
+    }
+
     /// The encoder alone, loaded on first use.
     pub fn encoder(&self) -> Result<Arc<TextEncoder>> {
         if let Some(encoder) = self.encoder.get() {
