@@ -12,23 +12,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use verbatim::claims::{kinds_of, Rules, DEFAULT_MIN_SCORE};
-use verbatim::meaning::classifier::Examples;
+use verbatim::meaning::classifier::{Examples, FOLDED_SETS};
 use verbatim::meaning::encoder::{model_dir, TextEncoder};
 use verbatim::meaning::LazyClaimModel;
-
-/// The sets folded into the built-in examples.
-const SETS: [&str; 10] = [
-    "sentences",
-    "heldout",
-    "heldout_natural",
-    "heldout_final",
-    "heldout_third",
-    "heldout_fourth",
-    "heldout_fifth",
-    "heldout_sixth",
-    "heldout_seventh",
-    "heldout_eighth",
-];
 
 /// True positives, kinds found, kinds wanted, non-claims flagged, non-claims.
 type Counts = [usize; 5];
@@ -38,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let encoder = Arc::new(TextEncoder::load(&model_dir(models.as_ref()))?);
     let builtin = Examples::builtin();
     let mut total: Counts = [0; 5];
-    for set in SETS {
+    for set in FOLDED_SETS {
         let path = format!("tests/data/claims/{set}.json");
         let file: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
         let mut cases: Vec<(String, BTreeSet<String>)> = Vec::new();

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use verbatim::claims::{kinds_of, Rules, DEFAULT_MIN_SCORE};
-use verbatim::meaning::classifier::Examples;
+use verbatim::meaning::classifier::{Examples, FOLDED_SETS};
 use verbatim::meaning::encoder::{dot, model_dir, TextEncoder};
 use verbatim::meaning::LazyClaimModel;
 
@@ -113,29 +113,14 @@ pub fn rules_with_model() -> Rules {
         .unwrap()
 }
 
-/// The development sets in `tests/data/claims/`, folded into the built-in examples once each
-/// was scored (README gives each set's figures from before, and from `examples/claims_loso.rs`
-/// with the set left out of training).
-const TAUGHT_SETS: [&str; 10] = [
-    "sentences",
-    "heldout",
-    "heldout_natural",
-    "heldout_final",
-    "heldout_third",
-    "heldout_fourth",
-    "heldout_fifth",
-    "heldout_sixth",
-    "heldout_seventh",
-    "heldout_eighth",
-];
-
-/// The sets the network was taught: it has learned them (what remains are rule claims the
+/// The sets the network was taught (`FOLDED_SETS`; README gives each set's figures from before it
+/// was folded in, and from `examples/claims_loso.rs` with the set left out): it has learned them (what remains are rule claims the
 /// model never overrides, and sentences an exclusion keeps from it), and the model adds to
 /// what the rules find on each. Figures printed; these are not held-out figures.
 #[test]
 fn the_taught_sets_are_learned() {
     let with_model = rules_with_model();
-    for name in TAUGHT_SETS {
+    for name in FOLDED_SETS {
         let path = format!("tests/data/claims/{name}.json");
         let cases = labelled(&path);
         let rules_only = score(&Rules::builtin(), &cases, 1.0);
