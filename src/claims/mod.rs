@@ -186,13 +186,18 @@ pub struct ClaimSet {
 /// loaded is an error naming its file.
 pub fn extract(rules: &Rules, recording: &Recording, transcript: &Transcript) -> Result<ClaimSet> {
     let sentences = sentences(transcript);
+    let all_matches: Vec<_> = sentences.iter().map(|s| rules.matches(&s.text)).collect();
     let model_scores = match &rules.meaning {
-        Some(lazy) => Some(model_scores(rules, &*lazy.get()?, &sentences)?),
+        Some(lazy) => Some(model_scores(
+            rules,
+            &*lazy.get()?,
+            &sentences,
+            &all_matches,
+        )?),
         None => None,
     };
     let mut claims = Vec::new();
-    for (i, sentence) in sentences.iter().enumerate() {
-        let matches = rules.matches(&sentence.text);
+    for ((i, sentence), matches) in sentences.iter().enumerate().zip(all_matches) {
         let found_by_model = model_scores
             .as_ref()
             .map(|scores| model_kinds(&matches, &scores[i]))
@@ -303,9 +308,10 @@ fn model_scores(
     rules: &Rules,
     model: &ClaimModel,
     sentences: &[Sentence],
+    matches: &[Vec<RuleMatch>],
 ) -> Result<Vec<Vec<(String, f32)>>> {
     let asked: Vec<usize> = (0..sentences.len())
-        .filter(|&i| asks_model(rules, &sentences[i].text))
+        .filter(|&i| asks(rules, &sentences[i].text, !matches[i].is_empty()))
         .collect();
     let texts: Vec<&str> = asked.iter().map(|&i| sentences[i].text.as_str()).collect();
     let embeddings = model.encoder.embed_features(&texts)?;
@@ -323,7 +329,12 @@ fn model_scores(
 
 /// Whether the sentence model is asked about a sentence (see [`model_scores`]).
 pub fn asks_model(rules: &Rules, text: &str) -> bool {
-    !rules.excluded(text) && (rules.matches(text).is_empty() || clauses().is_match(text))
+    asks(rules, text, !rules.matches(text).is_empty())
+}
+
+/// [`asks_model`] once the rules' matches are known.
+fn asks(rules: &Rules, text: &str, matched: bool) -> bool {
+    !rules.excluded(text) && (!matched || clauses().is_match(text))
 }
 
 /// A sign of a second clause: a comma or semicolon, or a joining word.

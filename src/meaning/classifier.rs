@@ -173,12 +173,6 @@ impl Classifier {
     /// Trains the network on `examples`; `embeddings[i]` belongs to `labelled[i]` of
     /// [`Examples::labelled`].
     pub fn train(examples: &Examples, embeddings: &[Embedding]) -> Classifier {
-        let labelled = examples.labelled();
-        assert_eq!(
-            labelled.len(),
-            embeddings.len(),
-            "one embedding per example"
-        );
         Classifier::train_for(examples, embeddings, EPOCHS)
     }
 
@@ -189,6 +183,11 @@ impl Classifier {
         epochs: usize,
     ) -> Classifier {
         let labelled = examples.labelled();
+        assert_eq!(
+            labelled.len(),
+            embeddings.len(),
+            "one embedding per example"
+        );
         let kinds: Vec<String> = examples.kinds().map(String::from).collect();
         let outputs = kinds.len() + 1;
         let n = labelled.len();
