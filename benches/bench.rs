@@ -306,7 +306,7 @@ fn meaning_bench(segments: usize) -> anyhow::Result<()> {
         }
     }
     // the claim pass as extraction runs it: rules on every sentence, the model on those no
-    // rule matched and no exclusion removed (a fresh encoder: nothing cached)
+    // rule matched (questions aside) or a second clause follows (a fresh encoder: nothing cached)
     let fresh = std::sync::Arc::new(verbatim::meaning::LazyClaimModel::new(
         &dir,
         Examples::builtin(),

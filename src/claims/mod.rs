@@ -298,12 +298,18 @@ pub fn kinds_of(
     Ok(out)
 }
 
-/// The model's probability of each kind for the sentences it is asked about: those the rules'
-/// settings do not exclude (questions, hypotheticals, reported questions) where no rule matched
-/// or where the sentence has more than one clause (a rule's match may be one of two claims).
-/// The others get no scores and are not embedded: on the development panel, asking about
-/// one-clause sentences a rule matched too added 0.002 recall, and the encoder is the pass's
-/// cost.
+/// The model's probability of each kind for the sentences it is asked about: those that are not
+/// questions the settings skip, where no rule matched or where the sentence has more than one
+/// clause (a rule's match may be one of two claims). The others get no scores and are not
+/// embedded: on the development panel, asking about one-clause sentences a rule matched too
+/// added 0.002 recall, and the encoder is the pass's cost.
+///
+/// The rules' `exclude` patterns (hypotheticals, plans, reported questions, requests) keep the
+/// rules from matching but not the model, which has cues of its own for these and was taught
+/// them as non-claims: the patterns also catch claims ("I tried to pull the churn list and got
+/// access denied", "we can't see what they buy"). Leaving each development set out of training
+/// in turn, letting the model judge them gave recall 0.926 against 0.915 at precision 0.903
+/// against 0.905 (non-claims flagged 0.042 against 0.038).
 fn model_scores(
     rules: &Rules,
     model: &ClaimModel,
@@ -334,7 +340,7 @@ pub fn asks_model(rules: &Rules, text: &str) -> bool {
 
 /// [`asks_model`] once the rules' matches are known.
 fn asks(rules: &Rules, text: &str, matched: bool) -> bool {
-    !rules.excluded(text) && (!matched || clauses().is_match(text))
+    !rules.skipped_question(text) && (!matched || clauses().is_match(text))
 }
 
 /// A sign of a second clause: a comma or semicolon, or a joining word.

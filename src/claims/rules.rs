@@ -285,10 +285,15 @@ impl Rules {
         Ok(self)
     }
 
-    /// True when the sentence can make no claim (a question, or an exclusion matched).
-    pub fn excluded(&self, sentence: &str) -> bool {
+    /// True when the sentence is a question the settings skip (it ends with "?").
+    pub fn skipped_question(&self, sentence: &str) -> bool {
         let trimmed = sentence.trim_end_matches(['"', '\'', ')', ' ', '”']);
-        (self.settings.skip_questions && trimmed.ends_with('?'))
+        self.settings.skip_questions && trimmed.ends_with('?')
+    }
+
+    /// True when no rule may match the sentence (a question, or an exclusion matched).
+    pub fn excluded(&self, sentence: &str) -> bool {
+        self.skipped_question(sentence)
             || self
                 .exclude
                 .as_ref()

@@ -115,7 +115,7 @@ pub fn rules_with_model() -> Rules {
 
 /// The sets the network was taught (`FOLDED_SETS`; README gives each set's figures from before it
 /// was folded in, and from `examples/claims_loso.rs` with the set left out): it has learned them (what remains are rule claims the
-/// model never overrides, and sentences an exclusion keeps from it), and the model adds to
+/// model never overrides, and questions, which it is not asked about), and the model adds to
 /// what the rules find on each. Figures printed; these are not held-out figures.
 #[test]
 fn the_taught_sets_are_learned() {
