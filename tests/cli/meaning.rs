@@ -113,10 +113,11 @@ pub fn rules_with_model() -> Rules {
         .unwrap()
 }
 
-/// The sets the network was taught (`FOLDED_SETS`; README gives each set's figures from before it
-/// was folded in, and from `examples/claims_loso.rs` with the set left out): it has learned them (what remains are rule claims the
-/// model never overrides, and questions, which it is not asked about), and the model adds to
-/// what the rules find on each. Figures printed; these are not held-out figures.
+/// The sets the network was taught (`FOLDED_SETS`; README gives each set's figures from before
+/// it was folded in, and from `examples/claims_loso.rs` with the set left out): it has learned
+/// them (what remains are rule claims the model never overrides, and questions, which it is not
+/// asked about), and the model adds to what the rules find on each. Figures printed; these are
+/// not held-out figures.
 #[test]
 fn the_taught_sets_are_learned() {
     let with_model = rules_with_model();
@@ -127,13 +128,7 @@ fn the_taught_sets_are_learned() {
         let both = score(&with_model, &cases, DEFAULT_MIN_SCORE);
         report(&path, &rules_only, &both);
         assert!(both.recall >= rules_only.recall, "{path}");
-        assert!(
-            both.recall >= 0.9 && both.precision >= 0.9 && both.false_alarm <= 0.1,
-            "{path}: recall {:.3}, precision {:.3}, non-claims flagged {:.3}",
-            both.recall,
-            both.precision,
-            both.false_alarm
-        );
+        at_least(&path, &both, 0.9, 0.9, 0.1);
     }
 }
 
@@ -184,13 +179,18 @@ fn held_out(path: &str) {
     let rules_only = score(&Rules::builtin(), &cases, 1.0);
     let both = score(&rules_with_model(), &cases, DEFAULT_MIN_SCORE);
     report(path, &rules_only, &both);
+    // regression floors under the figures README gives for the held-out sets
+    at_least(path, &both, 0.75, 0.80, 0.15);
+}
+
+/// Recall and precision at least these, and at most this share of non-claims flagged.
+fn at_least(path: &str, f: &Figures, recall: f64, precision: f64, false_alarm: f64) {
     assert!(
-        // regression floors under the figures README gives for the held-out sets
-        both.recall >= 0.75 && both.precision >= 0.80 && both.false_alarm <= 0.15,
-        "recall {:.3}, precision {:.3}, non-claims flagged {:.3}",
-        both.recall,
-        both.precision,
-        both.false_alarm
+        f.recall >= recall && f.precision >= precision && f.false_alarm <= false_alarm,
+        "{path}: recall {:.3}, precision {:.3}, non-claims flagged {:.3}",
+        f.recall,
+        f.precision,
+        f.false_alarm
     );
 }
 
