@@ -71,19 +71,25 @@ pub struct Ingester<'a> {
     rules: &'a Rules,
     model: Option<WhisperModel>,
     encoder: Option<VoiceEncoder>,
-    /// The threads diarization runs on: `--threads` of them, as Whisper has.
+    /// The threads diarization runs on: `--threads` of them, as Whisper has (none made when
+    /// speakers are off).
     threads: Option<rayon::ThreadPool>,
 }
 
 impl<'a> Ingester<'a> {
     /// An ingester writing into `store`.
     pub fn new(store: &'a mut Store, config: IngestConfig, rules: &'a Rules) -> Self {
-        // when the pool cannot be made, diarization runs on rayon's global pool instead
-        let threads = rayon::ThreadPoolBuilder::new()
-            .num_threads(config.options.threads.max(1))
-            .thread_name(|i| format!("verbatim-diarize-{i}"))
-            .build()
-            .ok();
+        // only when speakers are attributed; when the pool cannot be made, diarization runs on
+        // rayon's global pool instead
+        let threads = (config.speakers != SpeakerMode::Off)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(config.options.threads.max(1))
+                    .thread_name(|i| format!("verbatim-diarize-{i}"))
+                    .build()
+                    .ok()
+            })
+            .flatten();
         Self {
             store,
             config,
