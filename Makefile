@@ -27,11 +27,15 @@ $(MODELS)/resemblyzer-0.1.4-pretrained.pt:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch resemblyzer
 
+$(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt:
+	$(MAKE) build
+	$(VERBATIM) --models-dir $(MODELS) models fetch ecapa
+
 $(MODELS)/all-MiniLM-L6-v2/model.safetensors:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch minilm
 
-model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/all-MiniLM-L6-v2/model.safetensors
+model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt $(MODELS)/all-MiniLM-L6-v2/model.safetensors
 
 # Ingest the shipped sample corpus and show what came out.
 demo: model

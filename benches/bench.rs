@@ -648,6 +648,7 @@ fn speakers_bench() -> anyhow::Result<()> {
         let started = Instant::now();
         let diarization = diarize(
             &encoder,
+            None,
             &decoded.samples,
             &speech,
             &DiarizeConfig::default(),

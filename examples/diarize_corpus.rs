@@ -3,7 +3,7 @@
 //! lines), the share of frames right, the centroids' similarities, and how alike the same voice
 //! is across recordings. `make bench` reports the figures that count; this shows why.
 //!
-//! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 cargo run --release --example diarize_corpus -- models`
+//! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 DIARIZE_NO_ECAPA=1 cargo run --release --example diarize_corpus -- models`
 //!
 //! Other recordings in the same truth shape: `... -- models TRUTH.json AUDIO_DIR`, such as the
 //! real-voice development meetings (`tests/data/speakers/dev_meetings.json`,
@@ -15,7 +15,9 @@ use serde_json::Value;
 use verbatim::audio::{self, vad};
 use verbatim::model::Span;
 use verbatim::speakers::diarize::{diarize, DiarizeConfig};
+use verbatim::speakers::ecapa::{self, Ecapa};
 use verbatim::speakers::encoder::{cosine, Embedding, VoiceEncoder};
+use verbatim::speakers::registry;
 
 const FRAME_MS: u64 = 10;
 
@@ -27,6 +29,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let encoder = VoiceEncoder::load(&verbatim::models::resemblyzer::weights_path(
         models.as_ref(),
     ))?;
+    // DIARIZE_NO_ECAPA=1: the GE2E clustering alone, to see what the second model changes
+    let verifier = match std::env::var_os("DIARIZE_NO_ECAPA") {
+        Some(_) => None,
+        None => Some(Ecapa::load(&verbatim::models::ecapa::weights_path(
+            models.as_ref(),
+        ))?),
+    };
     let mut config = DiarizeConfig::default();
     if let Ok(t) = std::env::var("DIARIZE_MAX_SPEAKERS") {
         config.max_speakers = t.parse()?;
@@ -37,12 +46,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let corpus = Path::new(&audio_dir);
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(&truth_path)?)?;
     let mut named: Vec<(String, String, Embedding)> = Vec::new();
+    let mut printed: Vec<(String, String, Option<Vec<f32>>)> = Vec::new();
     for recording in truth["recordings"].as_array().ok_or("recordings")? {
         let file = recording["file"].as_str().ok_or("file")?;
         let decoded = audio::decode_file(&corpus.join(file))?;
         let speech = vad::speech_spans(&decoded.samples, &vad::VadConfig::default());
         let started = std::time::Instant::now();
-        let d = diarize(&encoder, &decoded.samples, &speech, &config);
+        let d = diarize(
+            &encoder,
+            verifier.as_ref(),
+            &decoded.samples,
+            &speech,
+            &config,
+        );
         let took = started.elapsed();
         let names: Vec<&str> = recording["speakers"]
             .as_object()
@@ -108,6 +124,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let best = (0..row.len()).max_by_key(|&i| row[i]).unwrap_or(0);
             let voice = recording["speakers"][names[best]].as_str().unwrap_or("?");
             named.push((file.to_string(), voice.to_string(), d.speakers[c].centroid));
+            printed.push((
+                file.to_string(),
+                voice.to_string(),
+                d.speakers[c].voiceprint.clone(),
+            ));
         }
         for a in &d.speakers {
             let sims: Vec<String> = d
@@ -117,11 +138,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect();
             println!("   similarity: {}", sims.join(" "));
         }
+        for a in &d.speakers {
+            let sims: Vec<String> = d
+                .speakers
+                .iter()
+                .map(|b| match (&a.voiceprint, &b.voiceprint) {
+                    (Some(x), Some(y)) => format!("{:.2}", ecapa::cosine(x, y)),
+                    _ => "-".into(),
+                })
+                .collect();
+            println!("   voiceprints: {}", sims.join(" "));
+        }
     }
+    let centroids: Vec<(String, String, Vec<f32>)> = named
+        .iter()
+        .map(|(f, v, e)| (f.clone(), v.clone(), e.to_vec()))
+        .collect();
+    identity("GE2E centroids", &centroids, &[registry::GE2E_MATCH]);
+    let voiceprints: Vec<(String, String, Vec<f32>)> = printed
+        .iter()
+        .cloned()
+        .filter_map(|(f, v, e)| Some((f, v, e?)))
+        .collect();
+    if !voiceprints.is_empty() {
+        identity(
+            "ECAPA voiceprints",
+            &voiceprints,
+            &[registry::MATCH_THRESHOLD],
+        );
+    }
+    Ok(())
+}
+
+/// Same-person and different-person pairs of speakers from different recordings: the
+/// equal-error rate, and the error rates at the given thresholds and just above the most alike
+/// different people.
+fn identity(what: &str, named: &[(String, String, Vec<f32>)], thresholds: &[f32]) {
+    println!("identity across recordings by {what}:");
     let (mut same, mut different) = (Vec::new(), Vec::new());
     for (i, a) in named.iter().enumerate() {
         for b in named[i + 1..].iter().filter(|b| b.0 != a.0) {
-            let s = cosine(&a.2, &b.2);
+            let s = ecapa::cosine(&a.2, &b.2);
             if a.1 == b.1 {
                 same.push(s);
             } else {
@@ -166,9 +223,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let never_merge = different.first().map_or(0.0, |d| d.0) + 1e-3;
-    for t in [never_merge, verbatim::speakers::registry::MATCH_THRESHOLD] {
+    for &t in std::iter::once(&never_merge).chain(thresholds) {
         let (fa, fr) = rates(t);
         println!("at cosine {t:.3}: different people merged {fa:.3}, one person split {fr:.3}");
     }
-    Ok(())
 }

@@ -220,8 +220,14 @@ pub struct IngestArgs {
     #[arg(long)]
     pub channels: bool,
     /// Do not attribute speakers (no voice model needed).
-    #[arg(long, conflicts_with_all = ["speakers", "min_speakers", "max_speakers", "channels"])]
+    #[arg(long, conflicts_with_all = ["speakers", "min_speakers", "max_speakers", "channels", "voiceprints"])]
     pub no_speakers: bool,
+    /// Settle who is one person with a second, stronger voice model (ECAPA-TDNN, `verbatim
+    /// models fetch ecapa`): clusters of one person recorded in different sessions are merged,
+    /// and speakers are matched across recordings by voiceprint. For recordings of real people;
+    /// it cannot tell synthetic (espeak) voices apart.
+    #[arg(long, conflicts_with = "channels")]
+    pub voiceprints: bool,
 }
 
 /// `verbatim speakers ...`.
@@ -426,10 +432,11 @@ pub struct ListArgs {
 /// `verbatim models ...`.
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Put a model in the models folder: a Whisper model (tiny.en or base) or the voice encoder
-    /// that tells speakers apart (resemblyzer).
+    /// Put a model in the models folder: a Whisper model (tiny.en or base), the voice encoder
+    /// that tells speakers apart (resemblyzer), the speaker model that settles who is one
+    /// person (ecapa) or the sentence model (minilm).
     Fetch {
-        /// tiny.en, base or resemblyzer.
+        /// tiny.en, base, resemblyzer, ecapa or minilm.
         name: String,
     },
     /// The models folder in force and which models it holds.

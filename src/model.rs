@@ -239,6 +239,12 @@ pub struct DiarizationInfo {
     pub model: String,
     /// SHA-256 of its weights file.
     pub model_sha256: String,
+    /// The second voice model that settled who is one person (`--voiceprints`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voiceprint_model: Option<String>,
+    /// SHA-256 of its weights file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voiceprint_sha256: Option<String>,
     /// The method and its settings, or `channels` for one speaker per channel.
     pub method: String,
     /// Speakers found.

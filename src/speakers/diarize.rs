@@ -11,19 +11,26 @@
 //!    recording with more than `MAX_UNITS` windows is first reduced to that many k-means units,
 //!    so time and memory stay bounded on long meetings. Clusters holding less than
 //!    `MIN_SPEAKER_MS` of speech are folded into their nearest neighbour (never below the
-//!    minimum), near-identical centroids ([`SAME_VOICE`]) are merged, and each window is then
-//!    reassigned to the nearest centroid.
-//! 4. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
+//!    minimum) and near-identical centroids ([`SAME_VOICE`]) are merged.
+//! 4. With `--voiceprints`, a second, stronger speaker model ([`super::ecapa`], ECAPA-TDNN
+//!    trained on VoxCeleb) hears up to [`VERIFY_MS`] of each cluster's speech at once, and
+//!    clusters it judges one person ([`SAME_PERSON`]) are merged: GE2E's 1.6 s windows split one
+//!    person recorded in different sessions or rooms, which a cluster's worth of speech through
+//!    ECAPA does not. The clusters' voiceprints are kept for identity across recordings. ECAPA
+//!    cannot tell espeak-ng's voices apart (different espeak voices score up to 0.78), so this
+//!    step is not the default. Each window is then reassigned to the nearest centroid.
+//! 5. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
 //!    vote weighted by a triangle peaking at its centre) and a confidence (the winner's share of
 //!    the votes). Turns shorter than [`DiarizeConfig::min_turn_ms`] inside a span are absorbed by
 //!    their neighbours, so turns do not flicker.
-//! 5. [`attribute`] gives each word the speaker of its own frames, with a confidence, and splits
+//! 6. [`attribute`] gives each word the speaker of its own frames, with a confidence, and splits
 //!    a segment where the speaker changes.
 
 use rayon::prelude::*;
 
 use crate::model::{Segment, Span, Word};
 
+use super::ecapa::{self, Ecapa};
 use super::encoder::{cosine, mean_embedding, Embedding, VoiceEncoder, PARTIAL_FRAMES};
 use super::mel::{normalize_volume, MelFrame, HOP, SAMPLE_RATE};
 use super::spectral;
@@ -43,6 +50,14 @@ pub const MIN_SPEAKER_MS: u64 = 3_000;
 const MIN_WINDOW_FRAMES: usize = 30;
 /// Cluster centroids at least this similar are one voice.
 pub const SAME_VOICE: f32 = 0.94;
+/// Clusters whose voiceprints (ECAPA) are at least this similar are one person. Within the
+/// real-voice development meetings, different people's clusters score at most 0.35 and the
+/// pieces of one split person 0.42 to 0.82; at 0.5 every split there is joined (pieces merge
+/// most alike first, and a merged cluster's voiceprint is the sum of its parts') and no two
+/// people are.
+pub const SAME_PERSON: f32 = 0.5;
+/// Speech per cluster the ECAPA model hears at most (evenly spread over the cluster's windows).
+pub const VERIFY_MS: u64 = 20_000;
 /// Windows embedded in one batch.
 const BATCH: usize = 32;
 
@@ -129,6 +144,9 @@ pub struct LocalSpeaker {
     pub centroid: Embedding,
     /// Speech attributed to it.
     pub speech_ms: u64,
+    /// Its voiceprint from the ECAPA model (up to [`VERIFY_MS`] of its speech heard at once,
+    /// normalised), for identity across recordings; None without that model.
+    pub voiceprint: Option<Vec<f32>>,
 }
 
 /// A window that was embedded.
@@ -196,6 +214,7 @@ impl Diarization {
 /// Diarizes 16 kHz mono samples whose speech spans are known.
 pub fn diarize(
     encoder: &VoiceEncoder,
+    verifier: Option<&Ecapa>,
     samples: &[f32],
     speech: &[Span],
     config: &DiarizeConfig,
@@ -222,10 +241,17 @@ pub fn diarize(
         fold_small_clusters(&windows, &mut labels, min);
         merge_close_centroids(&windows, &mut labels, min);
     }
+    let mut voiceprints = match verifier {
+        Some(verifier) => voiceprints_of(verifier, &audio, &windows, &labels),
+        None => vec![None; labels.iter().max().map_or(0, |m| m + 1)],
+    };
+    if config.speakers.is_none() {
+        merge_same_person(&mut labels, &mut voiceprints, min);
+    }
     let centroids = reassign(&embeddings, &mut labels);
     let mut frames = vote_frames(&windows, &labels, n_frames);
     smooth_turns(&mut frames, config.min_turn_ms);
-    renumber(centroids, frames, windows.len())
+    renumber(centroids, voiceprints, frames, windows.len())
 }
 
 /// The embedded windows of a recording (volume normalised as [`diarize`] does), each with the
@@ -317,7 +343,8 @@ pub fn by_channels(
             mean_embedding(&embeddings)
         })
         .collect();
-    renumber(centroids, frames, 0)
+    let voiceprints = vec![None; centroids.len()];
+    renumber(centroids, voiceprints, frames, 0)
 }
 
 /// Embeds windows inside the speech spans.
@@ -475,6 +502,117 @@ fn merge_close_centroids(windows: &[Window], labels: &mut [usize], min: usize) {
     }
 }
 
+/// Each cluster's voiceprint: the ECAPA embedding of up to [`VERIFY_MS`] of its speech,
+/// normalised (None for a cluster with too little speech to embed).
+fn voiceprints_of(
+    verifier: &Ecapa,
+    audio: &[f32],
+    windows: &[Window],
+    labels: &[usize],
+) -> Vec<Option<Vec<f32>>> {
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let speech: Vec<Vec<f32>> = (0..k)
+        .map(|c| cluster_speech(audio, windows, labels, c))
+        .collect();
+    speech
+        .par_iter()
+        .map(|s| (s.len() >= ecapa::MIN_SAMPLES).then(|| normalised(verifier.embed(s))))
+        .collect()
+}
+
+/// Merges clusters whose voiceprints the ECAPA model judges one person (cosine at least
+/// [`SAME_PERSON`]), most similar first, while more than `min` are left, and renumbers the
+/// clusters left. A merged cluster's voiceprint is the normalised sum of its parts'.
+fn merge_same_person(labels: &mut [usize], voiceprints: &mut Vec<Option<Vec<f32>>>, min: usize) {
+    let k = voiceprints.len();
+    let mut alive = k;
+    while alive > min.max(1) {
+        let mut best: Option<(f32, usize, usize)> = None;
+        for a in 0..k {
+            for b in a + 1..k {
+                let (Some(ea), Some(eb)) = (&voiceprints[a], &voiceprints[b]) else {
+                    continue;
+                };
+                let s = ecapa::cosine(ea, eb);
+                if s >= SAME_PERSON && best.is_none_or(|(t, _, _)| s > t) {
+                    best = Some((s, a, b));
+                }
+            }
+        }
+        let Some((_, a, b)) = best else {
+            break;
+        };
+        let merged: Vec<f32> = voiceprints[a]
+            .as_ref()
+            .zip(voiceprints[b].as_ref())
+            .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p + q).collect())
+            .expect("both embedded");
+        voiceprints[a] = Some(normalised(merged));
+        voiceprints[b] = None;
+        for l in labels.iter_mut() {
+            if *l == b {
+                *l = a;
+            }
+        }
+        alive -= 1;
+    }
+    // number the clusters left 0.. in their old order
+    let mut map = vec![usize::MAX; k];
+    let mut kept = Vec::new();
+    for c in 0..k {
+        if labels.contains(&c) {
+            map[c] = kept.len();
+            kept.push(voiceprints[c].take());
+        }
+    }
+    for l in labels.iter_mut() {
+        *l = map[*l];
+    }
+    *voiceprints = kept;
+}
+
+/// Up to [`VERIFY_MS`] of a cluster's speech: the frames its windows cover (each once, in time
+/// order), taken as 2 s pieces spread evenly over them when there is more.
+fn cluster_speech(audio: &[f32], windows: &[Window], labels: &[usize], cluster: usize) -> Vec<f32> {
+    let mut spans: Vec<(usize, usize)> = windows
+        .iter()
+        .zip(labels)
+        .filter(|(_, &l)| l == cluster)
+        .map(|(w, _)| w.frames)
+        .collect();
+    spans.sort_unstable();
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match joined.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => joined.push((s, e)),
+        }
+    }
+    let mut samples: Vec<f32> = Vec::new();
+    for (s, e) in joined {
+        let (s, e) = ((s * HOP).min(audio.len()), (e * HOP).min(audio.len()));
+        samples.extend_from_slice(&audio[s..e]);
+    }
+    let cap = (VERIFY_MS as usize) * SAMPLE_RATE / 1000;
+    if samples.len() <= cap {
+        return samples;
+    }
+    let piece = 2 * SAMPLE_RATE;
+    let pieces = cap / piece;
+    let stride = (samples.len() - piece) / (pieces - 1).max(1);
+    (0..pieces)
+        .flat_map(|i| samples[i * stride..i * stride + piece].iter().copied())
+        .collect()
+}
+
+fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
 fn centroids_of(windows: &[Window], labels: &[usize], k: usize) -> Vec<Embedding> {
     (0..k)
         .map(|c| {
@@ -586,6 +724,7 @@ fn smooth_turns(frames: &mut [Option<(usize, f32)>], min_turn_ms: u64) {
 /// Numbers speakers by first speech, drops those left without frames, and totals their speech.
 fn renumber(
     centroids: Vec<Embedding>,
+    mut voiceprints: Vec<Option<Vec<f32>>>,
     mut frames: Vec<Option<(usize, f32)>>,
     windows: usize,
 ) -> Diarization {
@@ -596,6 +735,7 @@ fn renumber(
             speakers.push(LocalSpeaker {
                 centroid: centroids[*speaker],
                 speech_ms: 0,
+                voiceprint: voiceprints.get_mut(*speaker).and_then(Option::take),
             });
             speakers.len() - 1
         });
@@ -785,6 +925,80 @@ mod tests {
         super::super::encoder::normalized(&e)
     }
 
+    fn print(values: &[f32]) -> Option<Vec<f32>> {
+        Some(normalised(values.to_vec()))
+    }
+
+    #[test]
+    fn clusters_one_voiceprint_apart_merge_most_alike_first_and_never_below_the_minimum() {
+        // clusters 0 and 2 are one person (cosine 0.8), 1 another, 3 too short to embed
+        let mut labels = vec![0, 1, 2, 3, 2, 0];
+        let mut prints = vec![
+            print(&[1.0, 0.0, 0.0]),
+            print(&[0.0, 1.0, 0.0]),
+            print(&[0.8, 0.0, 0.6]),
+            None,
+        ];
+        merge_same_person(&mut labels, &mut prints, 1);
+        assert_eq!(labels, vec![0, 1, 0, 2, 0, 0]);
+        assert_eq!(prints.len(), 3);
+        assert!(prints[2].is_none());
+        let merged = prints[0].as_ref().unwrap();
+        assert!((merged[0] - 0.9487).abs() < 1e-3 && (merged[2] - 0.3162).abs() < 1e-3);
+        // with a minimum of 3 nothing may merge
+        let mut labels = vec![0, 1, 2];
+        let mut prints = vec![print(&[1.0, 0.0]), print(&[0.0, 1.0]), print(&[1.0, 0.1])];
+        merge_same_person(&mut labels, &mut prints, 3);
+        assert_eq!(labels, vec![0, 1, 2]);
+        // below SAME_PERSON: kept apart
+        let mut labels = vec![0, 1];
+        let mut prints = vec![print(&[1.0, 0.0]), print(&[0.45, 0.893])];
+        merge_same_person(&mut labels, &mut prints, 1);
+        assert_eq!(labels, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_clusters_speech_is_capped_and_spread_over_its_windows() {
+        let audio: Vec<f32> = (0..SAMPLE_RATE * 60).map(|i| i as f32).collect();
+        // cluster 0: two overlapping windows 0-2 s and 1-3 s; cluster 1: every 1.6 s window of
+        // the minute from 10 s on
+        let mut windows = vec![
+            Window {
+                frames: (0, 200),
+                embedding: unit(&[(0, 1.0)]),
+            },
+            Window {
+                frames: (100, 300),
+                embedding: unit(&[(0, 1.0)]),
+            },
+        ];
+        let mut labels = vec![0, 0];
+        for start in (1000..5840).step_by(160) {
+            windows.push(Window {
+                frames: (start, start + 160),
+                embedding: unit(&[(1, 1.0)]),
+            });
+            labels.push(1);
+        }
+        let short = cluster_speech(&audio, &windows, &labels, 0);
+        assert_eq!(short.len(), 3 * SAMPLE_RATE);
+        assert_eq!(
+            (short[0], short[short.len() - 1]),
+            (0.0, (3 * SAMPLE_RATE - 1) as f32)
+        );
+        let long = cluster_speech(&audio, &windows, &labels, 1);
+        assert_eq!(long.len(), VERIFY_MS as usize * SAMPLE_RATE / 1000);
+        // 2 s pieces from its first sample to its last (within the stride's rounding)
+        assert_eq!(long[0], (10 * SAMPLE_RATE) as f32);
+        let end = (5960 * HOP) as f32;
+        let last = *long.last().unwrap();
+        assert!(last < end && end - last <= 10.0, "{last}");
+        assert_eq!(
+            long[2 * SAMPLE_RATE - 1] + 1.0,
+            long[0] + (2 * SAMPLE_RATE) as f32
+        );
+    }
+
     #[test]
     fn short_turns_are_absorbed_and_long_ones_kept() {
         let mut frames: Vec<Option<(usize, f32)>> = [
@@ -852,6 +1066,7 @@ mod tests {
             .map(|who| LocalSpeaker {
                 centroid: unit(&[(who, 1.0)]),
                 speech_ms: speech_ms(who),
+                voiceprint: None,
             })
             .collect();
         Diarization::from_labels(speakers, frames)
@@ -952,6 +1167,7 @@ mod tests {
             vec![LocalSpeaker {
                 centroid: unit(&[(0, 1.0)]),
                 speech_ms: 1000,
+                voiceprint: None,
             }],
             frames,
         );

@@ -5,6 +5,7 @@
 //! once keeps its name in later recordings.
 
 pub mod diarize;
+pub mod ecapa;
 pub mod encoder;
 pub mod mel;
 pub mod registry;

@@ -1,11 +1,13 @@
 //! Speaker identity across recordings: `<store>/speakers.json`.
 //!
 //! Every diarized speaker of every recording is a *member* (recording SHA-256, its number in
-//! that recording, its speech time, its centroid embedding) of one store-wide *speaker* with a
-//! stable id (`S1`, `S2`, ...; never reused) and an optional name. A new recording's speakers
-//! are matched to known speakers whose centroid (the speech-weighted mean of their members') is
-//! at least [`MATCH_THRESHOLD`] similar, best pairs first, one to one; the rest become new
-//! speakers. Merged ids are remembered (`merged`), so an id that was merged away still resolves.
+//! that recording, its speech time, its GE2E centroid and, when the ECAPA model was there, its
+//! voiceprint) of one store-wide *speaker* with a stable id (`S1`, `S2`, ...; never reused) and
+//! an optional name. A new recording's speakers are matched to known speakers, best pairs
+//! first, one to one: by voiceprint (the speech-weighted mean of the members') at cosine
+//! [`MATCH_THRESHOLD`] or more where both sides have one, else by GE2E centroid at
+//! [`GE2E_MATCH`] or more; the rest become new speakers. Merged ids are remembered (`merged`),
+//! so an id that was merged away still resolves.
 //!
 //! Renames, merges and split-offs return [`Job`]s: the recordings whose transcripts, claims and
 //! index entries must follow. The jobs are saved in the registry file (`pending`) in the same
@@ -25,9 +27,17 @@ use crate::files::write_atomic;
 
 /// The file under the store root.
 const REGISTRY_FILE: &str = "speakers.json";
-/// A recording's speaker joins a known speaker at least this similar (cosine of centroids):
-/// the same bar as two clusters within a recording ([`crate::speakers::diarize::SAME_VOICE`]).
-pub const MATCH_THRESHOLD: f32 = crate::speakers::diarize::SAME_VOICE;
+/// A recording's speaker joins a known speaker whose voiceprint is at least this similar
+/// (cosine of ECAPA embeddings). On the real-voice development meetings, the same person's
+/// voiceprints from different recordings score 0.69 and up and different people 0.48 at most
+/// (`examples/diarize_corpus.rs`); this is the middle of that gap, above the bar within one
+/// recording ([`crate::speakers::diarize::SAME_PERSON`]) because fusing two people store-wide
+/// costs more than leaving one person under two ids.
+pub const MATCH_THRESHOLD: f32 = 0.58;
+/// Where either side has no voiceprint (stores made before the ECAPA model, or channel
+/// speakers): the GE2E centroids must be at least this similar
+/// ([`crate::speakers::diarize::SAME_VOICE`]).
+pub const GE2E_MATCH: f32 = crate::speakers::diarize::SAME_VOICE;
 /// The longest name accepted.
 const MAX_NAME_CHARS: usize = 80;
 
@@ -42,6 +52,9 @@ pub struct Member {
     pub speech_ms: u64,
     /// Its centroid embedding.
     pub centroid: Vec<f32>,
+    /// Its ECAPA voiceprint, when that model was there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voiceprint: Option<Vec<f32>>,
 }
 
 /// A store-wide speaker.
@@ -85,6 +98,32 @@ impl Speaker {
             }
         }
         normalized(&sum)
+    }
+
+    /// The speech-weighted mean of its members' voiceprints, normalised; None when no member
+    /// has one.
+    pub fn voiceprint(&self) -> Option<Vec<f32>> {
+        let mut sum: Option<Vec<f32>> = None;
+        for member in &self.members {
+            let Some(print) = &member.voiceprint else {
+                continue;
+            };
+            let weight = member.speech_ms.max(1) as f32;
+            let sum = sum.get_or_insert_with(|| vec![0f32; print.len()]);
+            for (s, x) in sum.iter_mut().zip(print) {
+                *s += weight * x;
+            }
+        }
+        sum.map(|mut v| {
+            let norm = v
+                .iter()
+                .map(|x| x * x)
+                .sum::<f32>()
+                .sqrt()
+                .max(f32::MIN_POSITIVE);
+            v.iter_mut().for_each(|x| *x /= norm);
+            v
+        })
     }
 }
 
@@ -220,26 +259,38 @@ impl Registry {
     }
 
     /// Gives a recording's diarized speakers store-wide ids: each is matched to the most
-    /// similar known speaker (centroid cosine at least `threshold`, one to one, best pairs
-    /// first) or becomes a new speaker. Members this recording had (an earlier, interrupted
-    /// attempt) are replaced. Returns the id of each local speaker.
-    pub fn assign(&mut self, sha256: &str, locals: &[LocalSpeaker], threshold: f32) -> Vec<String> {
+    /// similar known speaker (one to one, best margins over the bar first) or becomes a new
+    /// speaker. Where both have a voiceprint, its cosine must reach `voiceprint_threshold`;
+    /// else the GE2E centroids' must reach `centroid_threshold`. Members this recording had (an
+    /// earlier, interrupted attempt) are replaced. Returns the id of each local speaker.
+    pub fn assign(
+        &mut self,
+        sha256: &str,
+        locals: &[LocalSpeaker],
+        voiceprint_threshold: f32,
+        centroid_threshold: f32,
+    ) -> Vec<String> {
         for speaker in &mut self.speakers {
             speaker.members.retain(|m| m.sha256 != sha256);
         }
-        let known: Vec<(usize, Embedding)> = self
+        let known: Vec<(usize, Embedding, Option<Vec<f32>>)> = self
             .speakers
             .iter()
             .enumerate()
             .filter(|(_, s)| !s.members.is_empty())
-            .map(|(i, s)| (i, s.centroid()))
+            .map(|(i, s)| (i, s.centroid(), s.voiceprint()))
             .collect();
         let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
         for (l, local) in locals.iter().enumerate() {
-            for &(k, ref centroid) in &known {
-                let similarity = cosine(&local.centroid, centroid);
-                if similarity >= threshold {
-                    pairs.push((similarity, l, k));
+            for (k, centroid, print) in &known {
+                let margin = match (&local.voiceprint, print) {
+                    (Some(a), Some(b)) => {
+                        crate::speakers::ecapa::cosine(a, b) - voiceprint_threshold
+                    }
+                    _ => cosine(&local.centroid, centroid) - centroid_threshold,
+                };
+                if margin >= 0.0 {
+                    pairs.push((margin, l, *k));
                 }
             }
         }
@@ -261,6 +312,7 @@ impl Registry {
                     local: l,
                     speech_ms: local.speech_ms,
                     centroid: local.centroid.to_vec(),
+                    voiceprint: local.voiceprint.clone(),
                 };
                 let k = chosen[l].unwrap_or_else(|| self.new_speaker());
                 self.speakers[k].members.push(member);
@@ -454,7 +506,50 @@ mod tests {
         LocalSpeaker {
             centroid: normalized(&e),
             speech_ms,
+            voiceprint: None,
         }
+    }
+
+    /// A local speaker with GE2E centroid on `axis` and a voiceprint on `print_axis`.
+    fn printed(axis: usize, print_axis: usize, speech_ms: u64) -> LocalSpeaker {
+        let mut print = vec![0f32; 192];
+        print[print_axis] = 1.0;
+        LocalSpeaker {
+            voiceprint: Some(print),
+            ..local(axis, speech_ms)
+        }
+    }
+
+    #[test]
+    fn voiceprints_decide_where_both_sides_have_one() {
+        let mut r = registry();
+        assert_eq!(
+            r.assign(
+                "aaa",
+                &[printed(0, 0, 5000), printed(10, 1, 3000)],
+                0.58,
+                0.85
+            ),
+            vec!["S1", "S2"]
+        );
+        // GE2E alike (axis 0) but another voiceprint: a new person; GE2E unlike (axis 30) but
+        // the same voiceprint as S2: S2
+        let ids = r.assign(
+            "bbb",
+            &[printed(0, 2, 4000), printed(30, 1, 2000)],
+            0.58,
+            0.85,
+        );
+        assert_eq!(ids, vec!["S3", "S2"]);
+        // a speaker without a voiceprint falls back on the GE2E centroid (S2's is 0.83 alike)
+        let ids = r.assign("ccc", &[local(10, 1000)], 0.58, 0.8);
+        assert_eq!(ids, vec!["S2"]);
+        assert_eq!(r.get("S2").unwrap().members.len(), 3);
+        assert!(r.get("S2").unwrap().voiceprint().is_some());
+        // stored and read back with the voiceprints
+        let dir = tempfile::tempdir().unwrap();
+        r.save(dir.path()).unwrap();
+        assert_eq!(Registry::load(dir.path()).unwrap(), r);
     }
 
     fn registry() -> Registry {
@@ -468,25 +563,25 @@ mod tests {
     fn the_same_voice_in_a_later_recording_keeps_its_id_and_name() {
         let mut r = registry();
         assert_eq!(
-            r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85),
+            r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.5, 0.85),
             ["S1", "S2"]
         );
         r.rename("s2", "Security Lead").unwrap();
         // a new voice and the second voice again, in the other order
-        let ids = r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.85);
+        let ids = r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.5, 0.85);
         assert_eq!(ids, ["S3", "S2"]);
         assert_eq!(r.label("S2"), "Security Lead");
         assert_eq!(r.get("S2").unwrap().speech_ms(), 5000);
         // assigning the same recording again replaces its members
-        r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.85);
+        r.assign("bbb", &[local(20, 4000), local(10, 2000)], 0.5, 0.85);
         assert_eq!(r.get("S2").unwrap().members.len(), 2);
     }
 
     #[test]
     fn merge_and_split_off_return_the_recordings_to_rewrite() {
         let mut r = registry();
-        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
-        r.assign("bbb", &[local(30, 5000)], 0.85);
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.5, 0.85);
+        r.assign("bbb", &[local(30, 5000)], 0.5, 0.85);
         r.rename("S3", "Legal Counsel").unwrap();
         let jobs = r.merge("S1", "Legal Counsel").unwrap();
         assert_eq!(jobs.len(), 2);
@@ -505,7 +600,7 @@ mod tests {
     #[test]
     fn names_are_validated() {
         let mut r = registry();
-        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.5, 0.85);
         for bad in [
             "",
             "  ",
@@ -533,12 +628,15 @@ mod tests {
     fn a_registry_file_that_would_fuse_two_speakers_is_refused_and_next_id_kept_ahead() {
         let dir = tempfile::tempdir().unwrap();
         let mut r = registry();
-        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.85);
+        r.assign("aaa", &[local(0, 5000), local(10, 3000)], 0.5, 0.85);
         r.next_id = 1; // as a hand edit might leave it
         r.save(dir.path()).unwrap();
         let mut loaded = Registry::load(dir.path()).unwrap();
         assert_eq!(loaded.next_id, 3);
-        assert_eq!(loaded.assign("bbb", &[local(20, 4000)], 0.85), vec!["S3"]);
+        assert_eq!(
+            loaded.assign("bbb", &[local(20, 4000)], 0.5, 0.85),
+            vec!["S3"]
+        );
 
         r.speakers[1].id = "S1".into();
         r.save(dir.path()).unwrap();
@@ -550,8 +648,8 @@ mod tests {
     #[test]
     fn members_of_recordings_not_in_the_store_are_forgotten() {
         let mut r = registry();
-        r.assign("aaa", &[local(0, 5000)], 0.85);
-        r.assign("bbb", &[local(0, 4000), local(10, 3000)], 0.85);
+        r.assign("aaa", &[local(0, 5000)], 0.5, 0.85);
+        r.assign("bbb", &[local(0, 4000), local(10, 3000)], 0.5, 0.85);
         r.rename("S1", "Ada").unwrap();
         r.pending = vec![Job {
             sha256: "bbb".into(),

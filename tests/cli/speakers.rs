@@ -387,6 +387,91 @@ fn one_real_voice_is_one_speaker() {
     assert!(!out.contains("note:"), "{out}");
 }
 
+/// `--voiceprints`: the ECAPA model runs, its hash is in the provenance, every speaker keeps a
+/// 192-d voiceprint, and the same voice in another file is matched by it.
+#[test]
+fn voiceprints_are_recorded_and_match_the_same_voice_in_another_file() {
+    let work = Workdir::new();
+    let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+    let out = work
+        .run(&["ingest", "--voiceprints", jfk.to_str().unwrap()])
+        .ok();
+    assert!(out.contains(", 1 speaker"), "{out}");
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let diarization = &listed[0]["diarization"];
+    assert_eq!(
+        diarization["voiceprint_sha256"],
+        verbatim::speakers::ecapa::WEIGHTS_SHA256,
+        "{listed}"
+    );
+    assert!(diarization["method"]
+        .as_str()
+        .unwrap()
+        .contains("voiceprints: speechbrain spkrec-ecapa-voxceleb"));
+    // the same voice, other bytes: matched to S1 by voiceprint
+    let again = work.copy(&repo().join("tests/data/jfk.wav"), "jfk again.wav");
+    std::fs::write(&again, {
+        let mut bytes = std::fs::read(&again).unwrap();
+        bytes.extend_from_slice(&[0; 3200]);
+        bytes
+    })
+    .unwrap();
+    work.run(&["ingest", "--voiceprints", again.to_str().unwrap()])
+        .ok();
+    let registry: Value =
+        serde_json::from_str(&std::fs::read_to_string(work.store().join("speakers.json")).unwrap())
+            .unwrap();
+    let speakers = registry["speakers"].as_array().unwrap();
+    assert_eq!(speakers.len(), 1, "{registry}");
+    let members = speakers[0]["members"].as_array().unwrap();
+    assert_eq!(members.len(), 2);
+    let prints: Vec<Vec<f64>> = members
+        .iter()
+        .map(|m| serde_json::from_value(m["voiceprint"].clone()).unwrap())
+        .collect();
+    assert!(prints.iter().all(|p| p.len() == 192));
+    let cos: f64 = prints[0].iter().zip(&prints[1]).map(|(a, b)| a * b).sum();
+    assert!(cos > 0.95, "{cos}");
+    let all = words(&transcript(&work, "jfk again.wav"));
+    assert!(all.iter().all(|w| w.id == "S1"), "{all:?}");
+}
+
+/// `--voiceprints` without the ECAPA model names the file and how to fetch it, and stores
+/// nothing.
+#[test]
+fn voiceprints_without_the_model_say_how_to_fetch_it() {
+    let work = Workdir::new();
+    let models = work.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for file in ["ggml-tiny.en.bin", "resemblyzer-0.1.4-pretrained.pt"] {
+        std::os::unix::fs::symlink(crate::models_dir().join(file), models.join(file)).unwrap();
+    }
+    let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
+    let out = work
+        .command(&[
+            "--models-dir",
+            models.to_str().unwrap(),
+            "ingest",
+            "--voiceprints",
+            jfk.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("spkrec-ecapa-voxceleb-embedding_model.ckpt")
+            && stderr.contains("verbatim models fetch ecapa"),
+        "{stderr}"
+    );
+    let listed = work.run(&["list", "--format", "json"]);
+    assert!(
+        listed.stderr().contains("no evidence store") || listed.json() == serde_json::json!([]),
+        "{}",
+        listed.stdout()
+    );
+}
+
 /// Settings that cannot fit a recording say so on its ingest line: 30 speakers asked of an
 /// 11-second clip, `--channels` on a mono file.
 #[test]
