@@ -299,7 +299,7 @@ pub fn kinds_of(
 }
 
 /// The model's probability of each kind for the sentences it is asked about: those that are not
-/// questions the settings skip, where no rule matched or where the sentence has more than one
+/// questions the settings skip nor matched by `settings.model_exclude`, where no rule matched or where the sentence has more than one
 /// clause (a rule's match may be one of two claims). The others get no scores and are not
 /// embedded: on the development panel, asking about one-clause sentences a rule matched too
 /// added 0.002 recall, and the encoder is the pass's cost.
@@ -340,7 +340,9 @@ pub fn asks_model(rules: &Rules, text: &str) -> bool {
 
 /// [`asks_model`] once the rules' matches are known.
 fn asks(rules: &Rules, text: &str, matched: bool) -> bool {
-    !rules.skipped_question(text) && (!matched || clauses().is_match(text))
+    !rules.skipped_question(text)
+        && !rules.model_excluded(text)
+        && (!matched || clauses().is_match(text))
 }
 
 /// A sign of a second clause: a comma or semicolon, or a joining word.

@@ -44,6 +44,11 @@ pub struct Settings {
     /// Patterns that make a sentence no claim at all (hypotheticals, reported questions).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Patterns that keep the sentence model from a sentence (the rules still apply): phrasing
+    /// the model takes for a claim where it makes none, such as a task left undone ("we fixed
+    /// the exports, but not the database access").
+    #[serde(default)]
+    pub model_exclude: Vec<String>,
     /// Words that are not data: a match whose `data` ends in one of them is dropped ("pull up
     /// the calendar", "access the cafeteria"). Compared in lower case, also without a plural s.
     #[serde(default)]
@@ -56,6 +61,7 @@ impl Default for Settings {
             skip_questions: true,
             low_probability: low_probability(),
             exclude: Vec::new(),
+            model_exclude: Vec::new(),
             not_data: Vec::new(),
         }
     }
@@ -153,6 +159,7 @@ pub struct Rules {
     /// the examples, the model weights and the classifier's version. Claims record it.
     pub fingerprint: String,
     exclude: Option<RegexSet>,
+    model_exclude: Option<RegexSet>,
     set: RegexSet,
     /// For each pattern of `set`, its rule and pattern index.
     owners: Vec<(usize, usize)>,
@@ -225,23 +232,23 @@ impl Rules {
             .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| invalid(e.to_string()))?;
-        let exclude = if file.settings.exclude.is_empty() {
-            None
-        } else {
-            let expanded = file
-                .settings
-                .exclude
+        let pattern_set = |patterns: &[String], name: &str| -> Result<Option<RegexSet>> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let expanded = patterns
                 .iter()
                 .map(|p| substitute(p, &vars))
                 .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| invalid(format!("settings.exclude: {e}")))?;
-            Some(
-                RegexSetBuilder::new(&expanded)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| invalid(format!("settings.exclude: {e}")))?,
-            )
+                .map_err(|e| invalid(format!("settings.{name}: {e}")))?;
+            RegexSetBuilder::new(&expanded)
+                .case_insensitive(true)
+                .build()
+                .map(Some)
+                .map_err(|e| invalid(format!("settings.{name}: {e}")))
         };
+        let exclude = pattern_set(&file.settings.exclude, "exclude")?;
+        let model_exclude = pattern_set(&file.settings.model_exclude, "model_exclude")?;
         let sha256 = sha256_hex(text.as_bytes());
         Ok(Rules {
             settings: file.settings,
@@ -252,6 +259,7 @@ impl Rules {
             origin: origin.to_string(),
             meaning: None,
             exclude,
+            model_exclude,
             set,
             owners,
         })
@@ -289,6 +297,13 @@ impl Rules {
     pub fn skipped_question(&self, sentence: &str) -> bool {
         let trimmed = sentence.trim_end_matches(['"', '\'', ')', ' ', '”']);
         self.settings.skip_questions && trimmed.ends_with('?')
+    }
+
+    /// True when a `settings.model_exclude` pattern keeps the sentence model from the sentence.
+    pub fn model_excluded(&self, sentence: &str) -> bool {
+        self.model_exclude
+            .as_ref()
+            .is_some_and(|set| set.is_match(sentence))
     }
 
     /// True when no rule may match the sentence (a question, or an exclusion matched).
@@ -584,6 +599,31 @@ kind = "authority"
 overrides = ["access"]
 patterns = ['admin (?:can|cannot) {verb}']
 "##;
+
+    #[test]
+    fn the_built_in_model_exclusion_takes_only_a_task_left_undone() {
+        let rules = Rules::builtin();
+        for undone in [
+            "We fixed the exports, but not the database access.",
+            "They patched the login bug but not the admin permissions",
+            "So we finally cleaned up the customer table, but not yet the old orders.",
+        ] {
+            assert!(rules.model_excluded(undone), "{undone}");
+            assert!(!super::super::asks_model(&rules, undone), "{undone}");
+        }
+        for claim in [
+            "Support can see the order history but not the card numbers.",
+            "We migrated the HR data to Dublin, but not the payroll.",
+            "We fixed the exports, but not the database access, so anyone can still read it.",
+            "Nobody fixed anything and the database is open to everyone.",
+        ] {
+            assert!(!rules.model_excluded(claim), "{claim}");
+        }
+        // a bad pattern names its setting
+        let bad = format!("[settings]\nmodel_exclude = ['(unclosed']\n{SMALL}");
+        let message = Rules::parse(&bad, "test").err().unwrap().to_string();
+        assert!(message.contains("settings.model_exclude"), "{message}");
+    }
 
     #[test]
     fn vars_expand_and_negation_changes_the_kind() {
