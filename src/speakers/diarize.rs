@@ -22,7 +22,8 @@
 //! 5. Every 10 ms frame gets the speaker that the windows covering it vote for (each window's
 //!    vote weighted by a triangle peaking at its centre) and a confidence (the winner's share of
 //!    the votes). Turns shorter than [`DiarizeConfig::min_turn_ms`] inside a span are absorbed by
-//!    their neighbours, so turns do not flicker.
+//!    their neighbours, so turns do not flicker, and turns shorter than a window that touch
+//!    another speaker's turn are capped at [`SHORT_TURN_CONFIDENCE`].
 //! 6. [`attribute`] gives each word the speaker of its own frames, with a confidence, and splits
 //!    a segment where the speaker changes.
 
@@ -58,6 +59,9 @@ pub const SAME_VOICE: f32 = 0.94;
 pub const SAME_PERSON: f32 = 0.5;
 /// Speech per cluster the ECAPA model hears at most (evenly spread over the cluster's windows).
 pub const VERIFY_MS: u64 = 20_000;
+/// The most confidence a turn shorter than a window that touches another speaker's turn gets:
+/// under [`crate::model::LOW_SPEAKER_CONFIDENCE`].
+pub const SHORT_TURN_CONFIDENCE: f32 = 0.5;
 /// Windows embedded in one batch.
 const BATCH: usize = 32;
 
@@ -251,6 +255,7 @@ pub fn diarize(
     let centroids = reassign(&embeddings, &mut labels);
     let mut frames = vote_frames(&windows, &labels, n_frames);
     smooth_turns(&mut frames, config.min_turn_ms);
+    doubt_short_turns(&mut frames);
     renumber(centroids, voiceprints, frames, windows.len())
 }
 
@@ -721,6 +726,35 @@ fn smooth_turns(frames: &mut [Option<(usize, f32)>], min_turn_ms: u64) {
     }
 }
 
+/// Caps the confidence of turns shorter than one window (1.6 s) that touch another speaker's
+/// turn at [`SHORT_TURN_CONFIDENCE`]: every window that heard them also heard the neighbour, so
+/// the voice evidence for them is mixed whatever the vote says, and a claim quoting them must
+/// say `uncertain_speaker`. A short turn between pauses keeps its confidence: its own window
+/// heard it alone.
+fn doubt_short_turns(frames: &mut [Option<(usize, f32)>]) {
+    let mut f = 0;
+    while f < frames.len() {
+        let Some((speaker, _)) = frames[f] else {
+            f += 1;
+            continue;
+        };
+        let start = f;
+        while frames
+            .get(f)
+            .is_some_and(|x| x.is_some_and(|(s, _)| s == speaker))
+        {
+            f += 1;
+        }
+        let touches = (start > 0 && frames[start - 1].is_some())
+            || frames.get(f).is_some_and(Option::is_some);
+        if f - start < PARTIAL_FRAMES && touches {
+            for (_, confidence) in frames[start..f].iter_mut().flatten() {
+                *confidence = confidence.min(SHORT_TURN_CONFIDENCE);
+            }
+        }
+    }
+}
+
 /// Numbers speakers by first speech, drops those left without frames, and totals their speech.
 fn renumber(
     centroids: Vec<Embedding>,
@@ -997,6 +1031,32 @@ mod tests {
             long[2 * SAMPLE_RATE - 1] + 1.0,
             long[0] + (2 * SAMPLE_RATE) as f32
         );
+    }
+
+    #[test]
+    fn turns_shorter_than_a_window_beside_another_voice_are_doubted() {
+        let mut frames: Vec<Option<(usize, f32)>> = [
+            vec![Some((0, 0.9)); 300],
+            vec![Some((1, 0.8)); 120], // between speaker 0's turns: doubted
+            vec![Some((0, 0.9)); 300],
+            vec![None; 50],
+            vec![Some((1, 0.9)); 100], // alone between pauses: kept
+            vec![None; 50],
+            vec![Some((1, 0.9)); 200], // as long as a window and more: kept
+            vec![Some((0, 0.7)); 50],  // a short turn at the end touching speaker 1: doubted
+        ]
+        .concat();
+        doubt_short_turns(&mut frames);
+        let confidence = |f: usize| frames[f].unwrap().1;
+        assert_eq!(confidence(0), 0.9);
+        assert_eq!(confidence(300), SHORT_TURN_CONFIDENCE);
+        assert_eq!(confidence(419), SHORT_TURN_CONFIDENCE);
+        assert_eq!(confidence(420), 0.9);
+        assert_eq!(confidence(770), 0.9);
+        assert_eq!(confidence(920), 0.9);
+        assert_eq!(confidence(1120), SHORT_TURN_CONFIDENCE);
+        assert_eq!(frames[1110].unwrap(), (1, 0.9));
+        const { assert!(SHORT_TURN_CONFIDENCE < crate::model::LOW_SPEAKER_CONFIDENCE) };
     }
 
     #[test]
