@@ -50,6 +50,9 @@ fn main() {
             serve_bench(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-out/store-index"))
         }
         Some("speakers") => speakers_bench(),
+        Some("dev-meetings") => AudioSetup::new().and_then(|setup| {
+            dev_meetings(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+        }),
         Some("meaning") => {
             meaning_bench(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000))
         }
@@ -691,6 +694,130 @@ fn speakers_bench() -> anyhow::Result<()> {
         "| all | | | | | {total_transcribe:.2} s | {total_diarize:.2} s | {:.2} |",
         total_diarize / total_transcribe
     );
+    dev_meetings(&root, &out, &verbatim, threads)
+}
+
+/// The real-voice development meetings (`tests/data/speakers/dev_meetings.json`, audio built
+/// by `examples/dev_meetings.rs` from `scripts/fetch-real-voices.sh`'s clips), ingested by the
+/// real binary without and with `--voiceprints`: the words attributed right under a one-to-one
+/// mapping of found speakers to people (greedy, largest overlaps first; words whose midpoint
+/// falls in exactly one person's line), the speaker counts (people with 3 s or more), and
+/// identity across the meetings (store-wide ids per person, ids given to two people).
+fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> anyhow::Result<()> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let audio = root.join("real-voices/meetings");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(
+        root.join("tests/data/speakers/dev_meetings.json"),
+    )?)?;
+    let recordings = truth["recordings"].as_array().unwrap();
+    println!();
+    if !audio.is_dir() {
+        println!(
+            "real-voice development meetings: {} is missing (run scripts/fetch-real-voices.sh, \
+             then `cargo run --release --example dev_meetings -- real-voices \
+             tests/data/speakers/dev_meetings.json`)",
+            audio.display()
+        );
+        return Ok(());
+    }
+    println!(
+        "real-voice development meetings ({} recordings, tiny.en):",
+        recordings.len()
+    );
+    println!("| run | words right | per meeting | counts right | ids per person | ids given to two people | ingest wall |");
+    println!("|---|---|---|---|---|---|---|");
+    let files: Vec<PathBuf> = recordings
+        .iter()
+        .map(|r| audio.join(r["file"].as_str().unwrap()))
+        .collect();
+    for (label, extra) in [
+        ("default", &[][..]),
+        ("--voiceprints", &["--voiceprints"][..]),
+    ] {
+        let store = out.join("dev-meetings-store");
+        let (wall, _) = measure(ingest_command(
+            verbatim, root, &store, threads, extra, &files,
+        ))?;
+        let (mut right, mut counted, mut counts_right) = (0usize, 0usize, 0usize);
+        let mut per_meeting = Vec::new();
+        let mut ids_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut people_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for recording in recordings {
+            let file = recording["file"].as_str().unwrap();
+            let transcript: Value = serde_json::from_slice(
+                &Command::new(verbatim)
+                    .arg("--store")
+                    .arg(&store)
+                    .args(["transcript", file, "--format", "json"])
+                    .output()?
+                    .stdout,
+            )?;
+            let lines = recording["lines"].as_array().unwrap();
+            let span = |l: &Value| {
+                (
+                    l["start_ms"].as_u64().unwrap(),
+                    l["end_ms"].as_u64().unwrap(),
+                )
+            };
+            // (found id, person) -> words
+            let mut cells: BTreeMap<(String, String), usize> = BTreeMap::new();
+            let mut found: BTreeSet<String> = BTreeSet::new();
+            let mut words = 0;
+            for segment in transcript["transcript"]["segments"].as_array().unwrap() {
+                let id = segment["speaker_id"].as_str().unwrap_or("").to_string();
+                if !id.is_empty() {
+                    found.insert(id.clone());
+                }
+                for word in segment["words"].as_array().into_iter().flatten() {
+                    let mid =
+                        (word["start_ms"].as_u64().unwrap() + word["end_ms"].as_u64().unwrap()) / 2;
+                    let hits: Vec<&Value> = lines
+                        .iter()
+                        .filter(|l| (span(l).0..span(l).1).contains(&mid))
+                        .collect();
+                    if let [line] = hits[..] {
+                        words += 1;
+                        let person = line["speaker"].as_str().unwrap().to_string();
+                        *cells.entry((id.clone(), person)).or_default() += 1;
+                    }
+                }
+            }
+            let mut ordered: Vec<(usize, String, String)> =
+                cells.into_iter().map(|((id, p), n)| (n, id, p)).collect();
+            ordered.sort_by(|a, b| b.cmp(a));
+            let (mut ids_taken, mut people_taken) = (BTreeSet::new(), BTreeSet::new());
+            let mut here = 0;
+            for (n, id, person) in ordered {
+                if !id.is_empty() && !ids_taken.contains(&id) && !people_taken.contains(&person) {
+                    ids_taken.insert(id.clone());
+                    people_taken.insert(person.clone());
+                    here += n;
+                    ids_of.entry(person.clone()).or_default().insert(id.clone());
+                    people_of.entry(id).or_default().insert(person);
+                }
+            }
+            let mut talk: BTreeMap<&str, u64> = BTreeMap::new();
+            for line in lines {
+                let (s, e) = span(line);
+                *talk.entry(line["speaker"].as_str().unwrap()).or_default() += e - s;
+            }
+            let people = talk.values().filter(|&&ms| ms >= 3_000).count();
+            counts_right += usize::from(found.len() == people);
+            per_meeting.push(format!("{:.2}", here as f64 / words.max(1) as f64));
+            right += here;
+            counted += words;
+        }
+        let split = ids_of.values().filter(|ids| ids.len() > 1).count();
+        let shared = people_of.values().filter(|p| p.len() > 1).count();
+        println!(
+            "| {label} | {:.3} of {counted} | {} | {counts_right} of {} | {} of {} people keep one id | {shared} | {wall:.1} s |",
+            right as f64 / counted.max(1) as f64,
+            per_meeting.join(", "),
+            recordings.len(),
+            ids_of.len() - split,
+            ids_of.len(),
+        );
+    }
     Ok(())
 }
 
