@@ -742,6 +742,8 @@ fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> any
         let mut per_meeting = Vec::new();
         let mut ids_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut people_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // (recording SHA-256, store-wide id, person) for each mapped speaker
+        let mut mapped: Vec<(String, String, String)> = Vec::new();
         for recording in recordings {
             let file = recording["file"].as_str().unwrap();
             let transcript: Value = serde_json::from_slice(
@@ -793,6 +795,14 @@ fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> any
                     people_taken.insert(person.clone());
                     here += n;
                     ids_of.entry(person.clone()).or_default().insert(id.clone());
+                    mapped.push((
+                        transcript["transcript"]["sha256"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string(),
+                        id.clone(),
+                        person.clone(),
+                    ));
                     people_of.entry(id).or_default().insert(person);
                 }
             }
@@ -817,8 +827,72 @@ fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> any
             ids_of.len() - split,
             ids_of.len(),
         );
+        let registry: Value = serde_json::from_slice(&std::fs::read(store.join("speakers.json"))?)?;
+        for (what, field) in [
+            ("GE2E centroids", "centroid"),
+            ("ECAPA voiceprints", "voiceprint"),
+        ] {
+            // each mapped speaker's embedding in its recording
+            let mut named: Vec<(&str, &str, Vec<f32>)> = Vec::new();
+            for (sha, id, person) in &mapped {
+                let member = registry["speakers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["id"] == id.as_str())
+                    .flat_map(|s| s["members"].as_array().unwrap())
+                    .find(|m| m["sha256"] == sha.as_str());
+                if let Some(v) = member.and_then(|m| m[field].as_array()) {
+                    let v = v.iter().map(|x| x.as_f64().unwrap() as f32).collect();
+                    named.push((sha, person, v));
+                }
+            }
+            let (mut same, mut different) = (Vec::new(), Vec::new());
+            for (i, a) in named.iter().enumerate() {
+                for b in named[i + 1..].iter().filter(|b| b.0 != a.0) {
+                    let s = verbatim::speakers::ecapa::cosine(&a.2, &b.2);
+                    if a.1 == b.1 {
+                        same.push(s);
+                    } else {
+                        different.push(s);
+                    }
+                }
+            }
+            if same.is_empty() || different.is_empty() {
+                continue;
+            }
+            let (eer, at) = equal_error_rate(&same, &different);
+            println!(
+                "  {label}, identity across meetings by {what}: {} same-person and {} \
+                 different-person pairs, EER {eer:.3} at cosine {at:.3}; same person from \
+                 {:.3}, different people up to {:.3}",
+                same.len(),
+                different.len(),
+                same.iter().copied().fold(f32::MAX, f32::min),
+                different.iter().copied().fold(f32::MIN, f32::max),
+            );
+        }
     }
     Ok(())
+}
+
+/// The equal-error rate of a similarity threshold between same-person and different-person
+/// scores, and the threshold where false accepts and false rejects are closest.
+fn equal_error_rate(same: &[f32], different: &[f32]) -> (f32, f32) {
+    let rates = |t: f32| {
+        let accept = different.iter().filter(|&&d| d >= t).count() as f32 / different.len() as f32;
+        let reject = same.iter().filter(|&&s| s < t).count() as f32 / same.len() as f32;
+        (accept, reject)
+    };
+    same.iter()
+        .chain(different)
+        .map(|&t| (rates(t), t))
+        .min_by(|a, b| {
+            ((a.0).0 - (a.0).1)
+                .abs()
+                .total_cmp(&((b.0).0 - (b.0).1).abs())
+        })
+        .map_or((0.0, 0.0), |((fa, fr), t)| ((fa + fr) / 2.0, t))
 }
 
 /// The long-recording comparison: the corpus joined with 60 s silences (over 20 minutes),
