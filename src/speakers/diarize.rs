@@ -521,7 +521,7 @@ fn voiceprints_of(
         .collect();
     speech
         .par_iter()
-        .map(|s| (s.len() >= ecapa::MIN_SAMPLES).then(|| normalised(verifier.embed(s))))
+        .map(|s| (s.len() >= ecapa::MIN_SAMPLES).then(|| ecapa::normalised(verifier.embed(s))))
         .collect()
 }
 
@@ -552,7 +552,7 @@ fn merge_same_person(labels: &mut [usize], voiceprints: &mut Vec<Option<Vec<f32>
             .zip(voiceprints[b].as_ref())
             .map(|(x, y)| x.iter().zip(y).map(|(p, q)| p + q).collect())
             .expect("both embedded");
-        voiceprints[a] = Some(normalised(merged));
+        voiceprints[a] = Some(ecapa::normalised(merged));
         voiceprints[b] = None;
         for l in labels.iter_mut() {
             if *l == b {
@@ -608,14 +608,6 @@ fn cluster_speech(audio: &[f32], windows: &[Window], labels: &[usize], cluster: 
     (0..pieces)
         .flat_map(|i| samples[i * stride..i * stride + piece].iter().copied())
         .collect()
-}
-
-fn normalised(mut v: Vec<f32>) -> Vec<f32> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-    v
 }
 
 fn centroids_of(windows: &[Window], labels: &[usize], k: usize) -> Vec<Embedding> {
@@ -960,7 +952,7 @@ mod tests {
     }
 
     fn print(values: &[f32]) -> Option<Vec<f32>> {
-        Some(normalised(values.to_vec()))
+        Some(ecapa::normalised(values.to_vec()))
     }
 
     #[test]

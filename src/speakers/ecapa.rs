@@ -428,6 +428,15 @@ pub(crate) fn test_model() -> Ecapa {
         .unwrap_or_else(|e| panic!("{e} (run `make model` or `verbatim models fetch ecapa` first)"))
 }
 
+/// `v / ||v||`; a zero vector stays zero.
+pub fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
 /// The cosine similarity of two embeddings.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
