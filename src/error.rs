@@ -28,6 +28,17 @@ pub enum Error {
         /// What the probe said.
         reason: String,
     },
+    /// A format only the ffmpeg fallback reads, and ffmpeg is not installed.
+    #[error(
+        "{path}: {what}: verbatim reads this through ffmpeg, which is not installed \
+         (`make setup`, or `apt-get install ffmpeg`; or VERBATIM_FFMPEG=/path/to/ffmpeg)"
+    )]
+    NeedsFfmpeg {
+        /// The file involved.
+        path: PathBuf,
+        /// What the file is, or its codec.
+        what: String,
+    },
     /// The container holds audio in a codec verbatim cannot decode.
     #[error("{path}: unsupported codec ({codec})")]
     UnsupportedCodec {

@@ -152,6 +152,10 @@ pub struct SourceAudio {
     /// True when the stream ended early (a truncated file); what was decoded is kept.
     #[serde(default)]
     pub truncated: bool,
+    /// What decoded it: "symphonia 0.5", "symphonia 0.5 + libopus 1.5.2" or "ffmpeg 6.1.1-...";
+    /// empty in transcripts stored before this was recorded, and for imported transcripts.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decoder: String,
 }
 
 /// The settings a transcript was made with.
@@ -338,6 +342,7 @@ pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {
             sample_rate: 16000,
             channels: 1,
             truncated: false,
+            decoder: "symphonia 0.5".into(),
         }),
         model: Some(ModelInfo {
             name: "tiny.en".into(),
