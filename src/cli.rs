@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use time::Date;
 use verbatim::export::TranscriptFormat;
 use verbatim::import::ImportFormat;
-use verbatim::transcribe::WordTimes;
+use verbatim::transcribe::{ChineseScript, WordTimes};
 
 /// A `YYYY-MM-DD` option value.
 fn iso_date(text: &str) -> Result<Date, String> {
@@ -193,6 +193,10 @@ pub struct IngestArgs {
     /// Translate speech to English (multilingual models only).
     #[arg(long)]
     pub translate: bool,
+    /// The characters Chinese speech is written in: `simplified`, `traditional`, or
+    /// `as-spoken` (as Whisper wrote it).
+    #[arg(long, default_value = "simplified", value_parser = parsed::<ChineseScript>)]
+    pub chinese_script: ChineseScript,
     /// Threads for Whisper and for diarization's voice embeddings [default: the cores available].
     #[arg(long, env = "VERBATIM_THREADS")]
     pub threads: Option<usize>,

@@ -89,6 +89,10 @@ pub struct Segment {
     /// Warnings; a flagged segment is never quoted as speech.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<SegmentFlag>,
+    /// The language Whisper transcribed it in (ISO 639-1), when detected per stretch of speech
+    /// (`--language auto` with a multilingual model); else the transcript's language holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl Segment {
@@ -177,6 +181,10 @@ pub struct TranscribeSettings {
     /// The voice activity detector and its settings, or `off`.
     #[serde(default)]
     pub vad: String,
+    /// The characters Chinese speech was written in (`simplified`, `traditional`, `as-spoken`);
+    /// absent for English-only models and transcripts made before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chinese_script: Option<String>,
 }
 
 /// What a recording's transcript was made from.
@@ -356,6 +364,7 @@ pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {
             resampler: "none".into(),
             word_times: "token timestamps".into(),
             vad: "off".into(),
+            chinese_script: None,
         }),
         verbatim_version: crate::VERSION.into(),
         ingested_at: time::OffsetDateTime::UNIX_EPOCH,

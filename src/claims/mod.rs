@@ -285,6 +285,7 @@ pub fn kinds_of(
                 words: Vec::new(),
                 no_speech_probability: None,
                 flags: Vec::new(),
+                language: None,
             })
             .collect(),
     };
@@ -556,6 +557,7 @@ mod corpus_tests {
                         words: Vec::new(),
                         no_speech_probability: None,
                         flags: Vec::new(),
+                        language: None,
                     }],
                 };
                 let mut want: Vec<String> = line["claims"]

@@ -198,6 +198,7 @@ pub(crate) mod tests {
             words: Vec::new(),
             no_speech_probability: None,
             flags: Vec::new(),
+            language: None,
         }
     }
 

@@ -32,6 +32,7 @@ pub fn run(
             language: (args.language != "auto").then(|| args.language.clone()),
             translate: args.translate,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
+            chinese_script: args.chinese_script,
         },
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),

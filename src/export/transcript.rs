@@ -178,6 +178,7 @@ mod tests {
             words: vec![],
             no_speech_probability: None,
             flags: vec![],
+            language: None,
         }
     }
 

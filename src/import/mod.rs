@@ -161,6 +161,7 @@ fn segment(start_ms: u64, end_ms: u64, text: String, speaker: Option<String>) ->
         words: Vec::new(),
         no_speech_probability: None,
         flags: Vec::new(),
+        language: None,
     }
 }
 

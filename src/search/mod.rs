@@ -9,6 +9,7 @@
 //! `segment`, `start_ms`, `end_ms`. Flagged segments (gaps, loops, text outside speech) are not
 //! indexed: they are not quotes.
 
+mod cjk;
 pub mod meaning;
 
 use std::ops::Bound;
@@ -173,6 +174,13 @@ impl SearchIndex {
             path: path.clone(),
             source,
         })?;
+        // every script: Chinese and Japanese characters are words of their own (see `cjk`)
+        index
+            .tokenizers()
+            .register("default", cjk::default_analyzer());
+        index
+            .tokenizers()
+            .register("en_stem", cjk::en_stem_analyzer());
         index.tokenizers().register(
             RAW_LOWER,
             TextAnalyzer::builder(RawTokenizer::default())

@@ -1144,6 +1144,7 @@ mod tests {
             words,
             no_speech_probability: None,
             flags: Vec::new(),
+            language: None,
         }
     }
 

@@ -13,6 +13,9 @@ use crate::error::{Error, Result};
 use crate::model::{hms, ModelInfo, Segment, SegmentFlag, Span, TranscribeSettings};
 use crate::text::{assemble_words, is_non_speech, is_repetition_loop, normalized_words, RawToken};
 
+pub mod pack;
+use pack::Block;
+
 /// How to transcribe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscribeOptions {
@@ -22,6 +25,54 @@ pub struct TranscribeOptions {
     pub translate: bool,
     /// Threads for Whisper.
     pub threads: usize,
+    /// The characters Chinese speech is written in.
+    pub chinese_script: ChineseScript,
+}
+
+/// The characters Chinese speech is written in: Whisper writes mainland speech in traditional
+/// characters as often as not, so it is converted (OpenCC's tables, through `zhconv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChineseScript {
+    /// Simplified characters, as the mainland writes.
+    #[default]
+    Simplified,
+    /// Traditional characters, as Taiwan and Hong Kong write.
+    Traditional,
+    /// As Whisper wrote it.
+    AsSpoken,
+}
+
+impl ChineseScript {
+    /// `text` in this script.
+    pub fn convert(self, text: &str) -> String {
+        match self {
+            ChineseScript::Simplified => zhconv::zhconv(text, zhconv::Variant::ZhHans),
+            ChineseScript::Traditional => zhconv::zhconv(text, zhconv::Variant::ZhHant),
+            ChineseScript::AsSpoken => text.to_string(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ChineseScript::Simplified => "simplified",
+            ChineseScript::Traditional => "traditional",
+            ChineseScript::AsSpoken => "as-spoken",
+        }
+    }
+}
+
+impl std::str::FromStr for ChineseScript {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "simplified" => Ok(ChineseScript::Simplified),
+            "traditional" => Ok(ChineseScript::Traditional),
+            "as-spoken" => Ok(ChineseScript::AsSpoken),
+            other => Err(format!(
+                "unknown Chinese script {other:?} (simplified, traditional, as-spoken)"
+            )),
+        }
+    }
 }
 
 impl Default for TranscribeOptions {
@@ -30,6 +81,7 @@ impl Default for TranscribeOptions {
             language: None,
             translate: false,
             threads: default_threads(),
+            chinese_script: ChineseScript::default(),
         }
     }
 }
@@ -198,6 +250,9 @@ impl WhisperModel {
             resampler: resampler.into(),
             word_times: self.word_times.describe(self.dtw),
             vad: vad.into(),
+            chinese_script: self
+                .is_multilingual()
+                .then(|| options.chinese_script.name().to_string()),
         }
     }
 
@@ -235,43 +290,70 @@ impl WhisperModel {
         };
         let total_ms = samples_to_ms(samples.len());
         let mut segments = Vec::new();
-        let mut detected = None;
+        let detected: Option<String>;
         match speech {
             None => {
-                let whole = Span {
+                let whole = Block::whole(Span {
                     start_ms: 0,
                     end_ms: total_ms,
-                };
+                });
                 let report = progress.clone();
-                let (found, lang) = run.window(whole, Attempt::First, move |p| report(p), false)?;
+                let (found, lang) =
+                    run.window(&whole, Attempt::First, move |p| report(p), false, None)?;
                 segments = found;
                 detected = lang;
             }
             Some(speech) => {
-                let windows = plan_windows(speech, MAX_WINDOW_MS, MAX_GAP_MS);
-                let speech_ms: u64 = windows.iter().map(Span::duration_ms).sum::<u64>().max(1);
+                // speech packed end to end, decoded with context (see `pack`); with
+                // `--language auto` on a multilingual model, each stretch's language is
+                // detected and each run of one language is decoded in it
+                let plan: Vec<(Block, Option<String>)> =
+                    if self.is_multilingual() && language == "auto" {
+                        run.plan_by_language(speech, total_ms)?
+                    } else {
+                        pack::pack(speech, total_ms, pack::MAX_BLOCK_MS)
+                            .into_iter()
+                            .map(|block| (block, None))
+                            .collect()
+                    };
+                let speech_ms: u64 = plan.iter().map(|(b, _)| b.packed_ms()).sum::<u64>().max(1);
                 let mut done_ms = 0;
-                for window in windows {
+                let mut by_language: Vec<(String, u64)> = Vec::new();
+                for (i, (block, block_language)) in plan.iter().enumerate() {
                     let (report, before) = (progress.clone(), done_ms);
-                    let share = window.duration_ms();
+                    let share = block.packed_ms();
+                    // another language's text is no context for this one
+                    let independent = i > 0 && plan[i - 1].1 != *block_language;
                     let (found, lang) = run.window(
-                        window,
+                        block,
                         Attempt::First,
                         move |p| {
                             let overall = (before + share * p.clamp(0, 100) as u64 / 100) * 100;
                             report((overall / speech_ms) as i32)
                         },
-                        true,
+                        independent,
+                        block_language.as_deref(),
                     )?;
                     done_ms += share;
-                    detected = detected.or(lang);
+                    if let Some(lang) = block_language.clone().or(lang) {
+                        match by_language.iter_mut().find(|(l, _)| *l == lang) {
+                            Some((_, ms)) => *ms += share,
+                            None => by_language.push((lang, share)),
+                        }
+                    }
                     segments.extend(found);
                 }
+                // the transcript's language: the one most of its speech is in
+                detected = by_language
+                    .into_iter()
+                    .max_by_key(|(_, ms)| *ms)
+                    .map(|(lang, _)| lang);
                 for span in speech.iter().filter(|s| s.duration_ms() >= MIN_RETRY_MS) {
                     if segments.iter().any(|seg| has_words_in(seg, span)) {
                         continue;
                     }
-                    let (found, _) = run.window(*span, Attempt::Retry, |_| {}, true)?;
+                    let (found, _) =
+                        run.window(&Block::whole(*span), Attempt::Retry, |_| {}, true, None)?;
                     let found: Vec<Segment> = found
                         .into_iter()
                         .filter(|seg| has_words_in(seg, span))
@@ -282,10 +364,22 @@ impl WhisperModel {
                         segments.extend(found);
                     }
                 }
+                end_words_with_their_speech(&mut segments, speech);
                 flag_outside_speech(&mut segments, speech);
             }
         }
         flag_repetitions(&mut segments);
+        if self.is_multilingual() && options.chinese_script != ChineseScript::AsSpoken {
+            for segment in segments.iter_mut() {
+                let language = segment.language.as_deref().or(detected.as_deref());
+                if language == Some("zh") {
+                    segment.text = options.chinese_script.convert(&segment.text);
+                    for word in segment.words.iter_mut() {
+                        word.text = options.chinese_script.convert(&word.text);
+                    }
+                }
+            }
+        }
         segments.sort_by_key(|s| (s.start_ms, s.end_ms));
         for (index, segment) in segments.iter_mut().enumerate() {
             segment.index = index;
@@ -304,10 +398,6 @@ impl WhisperModel {
     }
 }
 
-/// Longest audio given to Whisper at once (its context is 30 s).
-const MAX_WINDOW_MS: u64 = 28_000;
-/// Longest silence kept inside one window; longer pauses start a new window.
-const MAX_GAP_MS: u64 = 3_000;
 /// Speech spans shorter than this are not retried or marked as gaps when no word is heard.
 const MIN_RETRY_MS: u64 = 400;
 
@@ -330,23 +420,24 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Transcribes `window` of the samples; every time is shifted by the window's start.
+    /// Transcribes the stretches of `block` as one stream; every time is mapped back to the
+    /// recording's. `independent`: without the text decoded before as context.
     fn window(
         &mut self,
-        window: Span,
+        block: &Block,
         attempt: Attempt,
         progress: impl FnMut(i32) + 'static,
         independent: bool,
+        language: Option<&str>,
     ) -> Result<(Vec<Segment>, Option<String>)> {
         let fail = |reason: String| Error::Transcribe {
             path: self.source.into(),
             reason,
         };
-        let from = ms_to_samples(window.start_ms).min(self.samples.len());
-        let to = ms_to_samples(window.end_ms).clamp(from, self.samples.len());
+        let window = block.source_span();
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.options.threads.max(1) as i32);
-        params.set_language(Some(self.language));
+        params.set_language(Some(language.unwrap_or(self.language)));
         params.set_translate(self.options.translate);
         params.set_token_timestamps(true);
         params.set_no_context(independent);
@@ -359,9 +450,21 @@ impl Run<'_> {
             params.set_temperature_inc(0.0);
         }
         params.set_progress_callback_safe(progress);
+        // One stretch is a slice of the recording; several are copied end to end.
+        let packed;
+        let mut audio: &[f32] = match block.pieces.as_slice() {
+            [one] => {
+                let from = ms_to_samples(one.source.start_ms).min(self.samples.len());
+                let to = ms_to_samples(one.source.end_ms).clamp(from, self.samples.len());
+                &self.samples[from..to]
+            }
+            _ => {
+                packed = block.samples(self.samples, u64::from(RATE));
+                &packed
+            }
+        };
         // Whisper needs at least a second of input; pad short windows with silence.
         let mut padded;
-        let mut audio = &self.samples[from..to];
         if audio.len() < MIN_WINDOW_SAMPLES {
             padded = audio.to_vec();
             padded.resize(MIN_WINDOW_SAMPLES, 0.0);
@@ -373,9 +476,8 @@ impl Run<'_> {
                 hms(window.start_ms)
             ))
         })?;
-        let language =
+        let detected =
             whisper_rs::get_lang_str(self.state.full_lang_id_from_state()).map(str::to_string);
-        let offset = window.start_ms;
         let end_of_text = self.model.context.token_eot();
         let mut segments = Vec::new();
         for segment in self.state.as_iter() {
@@ -396,18 +498,22 @@ impl Run<'_> {
                         .model
                         .word_times
                         .token_start(&data, self.model.dtw.is_some());
+                    let (start_ms, end_ms) = block.span_ms(
+                        centiseconds_to_ms(start),
+                        centiseconds_to_ms(data.t1.max(start)),
+                    );
                     RawToken {
                         bytes: token.to_bytes().unwrap_or_default().to_vec(),
-                        start_ms: offset + centiseconds_to_ms(start),
-                        end_ms: offset + centiseconds_to_ms(data.t1.max(start)),
+                        start_ms,
+                        end_ms,
                         probability: data.p,
                     }
                 })
                 .collect();
-            let start_ms =
-                (offset + centiseconds_to_ms(segment.start_timestamp())).min(window.end_ms);
-            let end_ms = (offset + centiseconds_to_ms(segment.end_timestamp()))
-                .clamp(start_ms, window.end_ms.max(start_ms));
+            let (start_ms, end_ms) = block.span_ms(
+                centiseconds_to_ms(segment.start_timestamp()),
+                centiseconds_to_ms(segment.end_timestamp()),
+            );
             let words = assemble_words(&tokens, window.start_ms, window.end_ms);
             // A segment spans its words, so that segment and word times agree.
             let (start_ms, end_ms) = match (words.first(), words.last()) {
@@ -424,9 +530,75 @@ impl Run<'_> {
                 words,
                 no_speech_probability: Some(segment.no_speech_probability()),
                 flags: Vec::new(),
+                language: language.map(str::to_string),
             });
         }
-        Ok((segments, language))
+        Ok((segments, detected))
+    }
+
+    /// The recording's speech as blocks, each in one language: every stretch of speech (see
+    /// [`pack::stretches`]) of at least [`MIN_DETECT_MS`] gets the language Whisper detects in
+    /// its first 30 s; shorter ones take the language before them (or after, at the start);
+    /// runs of one language are packed together.
+    fn plan_by_language(
+        &mut self,
+        speech: &[Span],
+        total_ms: u64,
+    ) -> Result<Vec<(Block, Option<String>)>> {
+        let stretches = pack::stretches(speech, total_ms);
+        let threads = self.options.threads.max(1);
+        let mut languages: Vec<Option<String>> = Vec::with_capacity(stretches.len());
+        for stretch in &stretches {
+            if stretch.duration_ms() < MIN_DETECT_MS {
+                languages.push(None);
+                continue;
+            }
+            let from = ms_to_samples(stretch.start_ms).min(self.samples.len());
+            let to = ms_to_samples(stretch.end_ms.min(stretch.start_ms + 30_000))
+                .clamp(from, self.samples.len());
+            let fail = |e: whisper_rs::WhisperError| Error::Transcribe {
+                path: self.source.into(),
+                reason: format!(
+                    "language detection failed at {}: {e}",
+                    hms(stretch.start_ms)
+                ),
+            };
+            self.state
+                .pcm_to_mel(&self.samples[from..to], threads)
+                .map_err(fail)?;
+            let (id, _) = self.state.lang_detect(0, threads).map_err(fail)?;
+            languages.push(whisper_rs::get_lang_str(id).map(str::to_string));
+        }
+        fill_languages(&mut languages);
+        let mut plan = Vec::new();
+        let mut run_start = 0;
+        for i in 1..=stretches.len() {
+            if i == stretches.len() || languages[i] != languages[run_start] {
+                for block in pack::blocks(&stretches[run_start..i], pack::MAX_BLOCK_MS) {
+                    plan.push((block, languages[run_start].clone()));
+                }
+                run_start = i;
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// Stretches shorter than this are too short to tell their language by.
+const MIN_DETECT_MS: u64 = 1_000;
+
+/// Each undetected language becomes the one before it, or at the start the first one after.
+fn fill_languages(languages: &mut [Option<String>]) {
+    let mut last: Option<String> = None;
+    for language in languages.iter_mut() {
+        match language {
+            Some(l) => last = Some(l.clone()),
+            None => language.clone_from(&last),
+        }
+    }
+    let first = languages.iter().find_map(Clone::clone);
+    for language in languages.iter_mut().take_while(|l| l.is_none()) {
+        language.clone_from(&first);
     }
 }
 
@@ -452,32 +624,6 @@ fn has_words_in(segment: &Segment, span: &Span) -> bool {
     })
 }
 
-/// Groups speech spans into windows of at most `max_ms`, starting a new window after a pause
-/// longer than `max_gap_ms`; a span longer than `max_ms` is cut into pieces.
-fn plan_windows(speech: &[Span], max_ms: u64, max_gap_ms: u64) -> Vec<Span> {
-    let mut windows: Vec<Span> = Vec::new();
-    for span in speech {
-        let mut start = span.start_ms;
-        while start < span.end_ms {
-            let piece = Span {
-                start_ms: start,
-                end_ms: span.end_ms.min(start + max_ms),
-            };
-            start = piece.end_ms;
-            match windows.last_mut() {
-                Some(last)
-                    if piece.start_ms.saturating_sub(last.end_ms) <= max_gap_ms
-                        && piece.end_ms - last.start_ms <= max_ms =>
-                {
-                    last.end_ms = piece.end_ms
-                }
-                _ => windows.push(piece),
-            }
-        }
-    }
-    windows
-}
-
 /// A placeholder for speech Whisper could not transcribe, so the reader knows audio is there.
 fn gap_segment(span: Span) -> Segment {
     Segment {
@@ -494,6 +640,28 @@ fn gap_segment(span: Span) -> Segment {
         words: Vec::new(),
         no_speech_probability: None,
         flags: vec![SegmentFlag::Gap],
+        language: None,
+    }
+}
+
+/// Ends each word no later than the speech span it starts in: inside a long segment Whisper ends
+/// a sentence's last word where the next sentence starts, across the pause between them, which
+/// would make a quote's end late by the pause. A segment then ends with its last word.
+fn end_words_with_their_speech(segments: &mut [Segment], speech: &[Span]) {
+    for segment in segments.iter_mut() {
+        for word in segment.words.iter_mut() {
+            let i = speech.partition_point(|s| s.start_ms <= word.start_ms);
+            let Some(span) = i.checked_sub(1).map(|i| speech[i]) else {
+                continue;
+            };
+            if word.start_ms < span.end_ms && word.end_ms > span.end_ms {
+                word.end_ms = span.end_ms;
+            }
+        }
+        if let (Some(first), Some(last)) = (segment.words.first(), segment.words.last()) {
+            segment.start_ms = first.start_ms;
+            segment.end_ms = last.end_ms.max(first.start_ms);
+        }
     }
 }
 
@@ -562,32 +730,6 @@ mod tests {
         Span { start_ms, end_ms }
     }
 
-    #[test]
-    fn windows_group_close_speech_and_split_at_long_pauses_and_length() {
-        let speech = [span(0, 5_000), span(6_000, 10_000), span(20_000, 22_000)];
-        assert_eq!(
-            plan_windows(&speech, 28_000, 3_000),
-            [span(0, 10_000), span(20_000, 22_000)]
-        );
-        // A 70 s monologue becomes 28 + 28 + 14 s windows.
-        assert_eq!(
-            plan_windows(&[span(1_000, 71_000)], 28_000, 3_000),
-            [
-                span(1_000, 29_000),
-                span(29_000, 57_000),
-                span(57_000, 71_000)
-            ]
-        );
-        // Grouping never makes a window longer than the maximum.
-        let many: Vec<Span> = (0..10)
-            .map(|i| span(i * 5_000, i * 5_000 + 4_000))
-            .collect();
-        assert!(plan_windows(&many, 28_000, 3_000)
-            .iter()
-            .all(|w| w.duration_ms() <= 28_000));
-        assert!(plan_windows(&[], 28_000, 3_000).is_empty());
-    }
-
     fn said(start_ms: u64, text: &str) -> Segment {
         Segment {
             index: 0,
@@ -605,6 +747,7 @@ mod tests {
             }],
             no_speech_probability: None,
             flags: vec![],
+            language: None,
         }
     }
 
@@ -626,6 +769,53 @@ mod tests {
         let mut stray = vec![said(5_000, "music")];
         flag_outside_speech(&mut stray, &[span(0, 2_000)]);
         assert_eq!(stray[0].flags, [SegmentFlag::OutsideSpeech]);
+    }
+
+    #[test]
+    fn a_word_ends_with_the_speech_it_starts_in() {
+        let mut segments = vec![said(1_000, "data.")];
+        segments[0].words[0].end_ms = 3_400;
+        segments[0].end_ms = 3_400;
+        end_words_with_their_speech(&mut segments, &[span(0, 2_000), span(3_000, 5_000)]);
+        assert_eq!(
+            (segments[0].words[0].end_ms, segments[0].end_ms),
+            (2_000, 2_000)
+        );
+        // a word inside its span, or in no span, is left alone
+        let mut inside = vec![said(3_500, "in")];
+        let mut outside = vec![said(2_200, "uh")];
+        end_words_with_their_speech(&mut inside, &[span(3_000, 5_000)]);
+        end_words_with_their_speech(&mut outside, &[span(0, 2_000), span(3_000, 5_000)]);
+        assert_eq!(inside[0].words[0].end_ms, 4_000);
+        assert_eq!(outside[0].words[0].end_ms, 2_700);
+    }
+
+    #[test]
+    fn chinese_comes_out_in_the_script_asked_for() {
+        // the first AISHELL-1 test sentence, as Whisper wrote it in traditional characters
+        let heard = "甚至出現交易幾乎停滯的情況";
+        assert_eq!(
+            ChineseScript::Simplified.convert(heard),
+            "甚至出现交易几乎停滞的情况"
+        );
+        assert_eq!(
+            ChineseScript::Traditional.convert("一二线城市虽然也处于调整中"),
+            "一二線城市雖然也處於調整中"
+        );
+        assert_eq!(ChineseScript::AsSpoken.convert(heard), heard);
+        assert_eq!("as-spoken".parse(), Ok(ChineseScript::AsSpoken));
+        assert!("hanzi".parse::<ChineseScript>().is_err());
+    }
+
+    #[test]
+    fn short_stretches_take_the_language_around_them() {
+        let mut languages = vec![None, Some("zh".into()), None, Some("es".into()), None];
+        fill_languages(&mut languages);
+        let filled: Vec<&str> = languages.iter().map(|l| l.as_deref().unwrap()).collect();
+        assert_eq!(filled, ["zh", "zh", "zh", "es", "es"]);
+        let mut none: Vec<Option<String>> = vec![None, None];
+        fill_languages(&mut none);
+        assert_eq!(none, [None, None]);
     }
 
     #[test]

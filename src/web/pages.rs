@@ -678,6 +678,7 @@ mod tests {
                 words: vec![],
                 no_speech_probability: None,
                 flags: vec![],
+                language: None,
             }],
         };
         let page = super::recording(&recording, &transcript, true);
@@ -701,6 +702,7 @@ mod tests {
             words: vec![],
             no_speech_probability: None,
             flags: vec![],
+            language: None,
         };
         let transcript = Transcript {
             sha256: recording.sha256.clone(),

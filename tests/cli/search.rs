@@ -130,6 +130,43 @@ mod fast {
     use super::*;
 
     #[test]
+    fn a_chinese_phrase_finds_its_segment() {
+        let work = Workdir::new();
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v 王>甚至出现交易几乎停滞的情况\n\n\
+                   00:00:05.000 --> 00:00:08.000\n<v 李>一二线城市虽然也处于调整中\n\n\
+                   00:00:09.000 --> 00:00:11.000\n<v Ana>The data stays in 北京.\n\n";
+        let file = work.path().join("2021-11-03 会议.vtt");
+        std::fs::write(&file, vtt).unwrap();
+        work.run(&["import", file.to_str().unwrap()]).ok();
+        let found = |query: &str| -> Vec<u64> {
+            // no hit exits 1, as grep does, with an empty list
+            let run = work.run(&["search", "--format", "json", query]);
+            assert!(run.code() <= 1, "{query}: {}", run.stderr());
+            let hits: Value = serde_json::from_str(&run.stdout()).unwrap();
+            hits.as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["start_ms"].as_u64().unwrap())
+                .collect()
+        };
+        // a phrase inside a sentence written without spaces, with and without quotes
+        assert_eq!(found("交易几乎停滞"), [1_000]);
+        assert_eq!(found("\"城市虽然\""), [5_000]);
+        // characters apart are not the phrase; mixed scripts; no hit is an empty list
+        assert!(found("\"交易停滞\"").is_empty());
+        assert_eq!(found("data AND 北京"), [9_000]);
+        assert!(found("上海").is_empty());
+        // the claim pass reads Chinese without failing (its rules and examples are English)
+        let claims = work.run(&["claims", "--format", "json"]);
+        assert!(claims.code() <= 1, "{}", claims.stderr());
+        assert!(
+            claims.stdout().trim_start().starts_with('['),
+            "{}",
+            claims.stdout()
+        );
+    }
+
+    #[test]
     fn queries_return_exactly_the_expected_lines() {
         let work = corpus_text_store();
 
