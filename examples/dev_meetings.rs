@@ -151,7 +151,7 @@ fn load_clips(voices: &Path) -> Result<Vec<Clip>, Box<dyn std::error::Error>> {
         .filter(|p| {
             p.is_dir()
                 && p.file_name()
-                    .is_some_and(|n| n != "meetings" && n != ".downloads")
+                    .is_some_and(|n| n != "meetings" && n != "asr-meetings" && n != ".downloads")
         })
         .collect();
     people.sort();
