@@ -197,6 +197,10 @@ pub struct IngestArgs {
     /// `as-spoken` (as Whisper wrote it).
     #[arg(long, default_value = "simplified", value_parser = parsed::<ChineseScript>)]
     pub chinese_script: ChineseScript,
+    /// Beam width for Whisper's decoder: 1 decodes greedily (the fastest); 2 to 8 search that
+    /// many candidate texts at a time, at about that many times the decoder's cost.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub beam: u16,
     /// Threads for Whisper and for diarization's voice embeddings [default: the cores available].
     #[arg(long, env = "VERBATIM_THREADS")]
     pub threads: Option<usize>,

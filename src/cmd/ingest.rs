@@ -33,6 +33,7 @@ pub fn run(
             translate: args.translate,
             threads: args.threads.unwrap_or_else(default_threads).max(1),
             chinese_script: args.chinese_script,
+            beam: usize::from(args.beam),
         },
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),

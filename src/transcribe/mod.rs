@@ -27,6 +27,9 @@ pub struct TranscribeOptions {
     pub threads: usize,
     /// The characters Chinese speech is written in.
     pub chinese_script: ChineseScript,
+    /// Beam width: 1 decodes greedily; more keeps that many candidate texts (Whisper's beam
+    /// search, patience 1) at about that many times the decoder's cost.
+    pub beam: usize,
 }
 
 /// The characters Chinese speech is written in: Whisper writes mainland speech in traditional
@@ -46,7 +49,11 @@ impl ChineseScript {
     /// `text` in this script.
     pub fn convert(self, text: &str) -> String {
         match self {
-            ChineseScript::Simplified => zhconv::zhconv(text, zhconv::Variant::ZhHans),
+            // MediaWiki's zh-Hans table leaves 於 (also a surname) as it is; the mainland
+            // standard, and OpenCC's t2s, write the preposition 于
+            ChineseScript::Simplified => {
+                zhconv::zhconv(text, zhconv::Variant::ZhHans).replace('於', "于")
+            }
             ChineseScript::Traditional => zhconv::zhconv(text, zhconv::Variant::ZhHant),
             ChineseScript::AsSpoken => text.to_string(),
         }
@@ -82,6 +89,7 @@ impl Default for TranscribeOptions {
             translate: false,
             threads: default_threads(),
             chinese_script: ChineseScript::default(),
+            beam: 1,
         }
     }
 }
@@ -246,7 +254,7 @@ impl WhisperModel {
             language: self.language_for(options).to_string(),
             translate: options.translate && self.is_multilingual(),
             threads: options.threads,
-            strategy: "greedy".into(),
+            strategy: strategy_name(options.beam),
             resampler: resampler.into(),
             word_times: self.word_times.describe(self.dtw),
             vad: vad.into(),
@@ -364,7 +372,7 @@ impl WhisperModel {
                         segments.extend(found);
                     }
                 }
-                end_words_with_their_speech(&mut segments, speech);
+                fit_words_to_speech(&mut segments, speech, pack::KEPT_PAUSE_MS);
                 flag_outside_speech(&mut segments, speech);
             }
         }
@@ -397,6 +405,30 @@ impl WhisperModel {
         })
     }
 }
+
+/// Whisper's decoding strategy for a beam width (1: greedy).
+fn sampling(beam: usize) -> SamplingStrategy {
+    match beam {
+        // best_of: candidates sampled when a window falls back to a raised temperature
+        // (Whisper's and faster-whisper's default, 5)
+        0 | 1 => SamplingStrategy::Greedy { best_of: 5 },
+        n => SamplingStrategy::BeamSearch {
+            beam_size: n.min(MAX_BEAM) as i32,
+            patience: -1.0,
+        },
+    }
+}
+
+/// The strategy as recorded in a transcript's settings.
+fn strategy_name(beam: usize) -> String {
+    match beam {
+        0 | 1 => "greedy".into(),
+        n => format!("beam search, width {}", n.min(MAX_BEAM)),
+    }
+}
+
+/// whisper.cpp keeps at most this many decoders.
+pub const MAX_BEAM: usize = 8;
 
 /// Speech spans shorter than this are not retried or marked as gaps when no word is heard.
 const MIN_RETRY_MS: u64 = 400;
@@ -435,7 +467,12 @@ impl Run<'_> {
             reason,
         };
         let window = block.source_span();
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        let beam = if attempt == Attempt::Retry {
+            1
+        } else {
+            self.options.beam
+        };
+        let mut params = FullParams::new(sampling(beam));
         params.set_n_threads(self.options.threads.max(1) as i32);
         params.set_language(Some(language.unwrap_or(self.language)));
         params.set_translate(self.options.translate);
@@ -536,32 +573,31 @@ impl Run<'_> {
         Ok((segments, detected))
     }
 
-    /// The recording's speech as blocks, each in one language: every stretch of speech (see
-    /// [`pack::stretches`]) of at least [`MIN_DETECT_MS`] gets the language Whisper detects in
-    /// its first 30 s; shorter ones take the language before them (or after, at the start);
-    /// runs of one language are packed together.
+    /// The recording's speech as blocks, each in one language: every speech span of at least
+    /// [`MIN_DETECT_MS`] gets the language Whisper detects in its first 30 s; shorter ones take
+    /// the language before them (or after, at the start); each run of spans in one language is
+    /// packed on its own (spans widened into their pauses as [`pack::stretches`] does, so that
+    /// no block holds another language's audio). Detection costs one encoder pass per span,
+    /// which `--language` saves.
     fn plan_by_language(
         &mut self,
         speech: &[Span],
         total_ms: u64,
     ) -> Result<Vec<(Block, Option<String>)>> {
-        let stretches = pack::stretches(speech, total_ms);
+        let widened = pack::widened(speech, total_ms);
         let threads = self.options.threads.max(1);
-        let mut languages: Vec<Option<String>> = Vec::with_capacity(stretches.len());
-        for stretch in &stretches {
-            if stretch.duration_ms() < MIN_DETECT_MS {
+        let mut languages: Vec<Option<String>> = Vec::with_capacity(speech.len());
+        for span in speech {
+            if span.duration_ms() < MIN_DETECT_MS {
                 languages.push(None);
                 continue;
             }
-            let from = ms_to_samples(stretch.start_ms).min(self.samples.len());
-            let to = ms_to_samples(stretch.end_ms.min(stretch.start_ms + 30_000))
+            let from = ms_to_samples(span.start_ms).min(self.samples.len());
+            let to = ms_to_samples(span.end_ms.min(span.start_ms + 30_000))
                 .clamp(from, self.samples.len());
             let fail = |e: whisper_rs::WhisperError| Error::Transcribe {
                 path: self.source.into(),
-                reason: format!(
-                    "language detection failed at {}: {e}",
-                    hms(stretch.start_ms)
-                ),
+                reason: format!("language detection failed at {}: {e}", hms(span.start_ms)),
             };
             self.state
                 .pcm_to_mel(&self.samples[from..to], threads)
@@ -572,9 +608,10 @@ impl Run<'_> {
         fill_languages(&mut languages);
         let mut plan = Vec::new();
         let mut run_start = 0;
-        for i in 1..=stretches.len() {
-            if i == stretches.len() || languages[i] != languages[run_start] {
-                for block in pack::blocks(&stretches[run_start..i], pack::MAX_BLOCK_MS) {
+        for i in 1..=speech.len() {
+            if i == speech.len() || languages[i] != languages[run_start] {
+                let stretches = pack::join(&widened[run_start..i]);
+                for block in pack::blocks(&stretches, pack::MAX_BLOCK_MS) {
                     plan.push((block, languages[run_start].clone()));
                 }
                 run_start = i;
@@ -584,7 +621,7 @@ impl Run<'_> {
     }
 }
 
-/// Stretches shorter than this are too short to tell their language by.
+/// Speech spans shorter than this are too short to tell their language by.
 const MIN_DETECT_MS: u64 = 1_000;
 
 /// Each undetected language becomes the one before it, or at the start the first one after.
@@ -644,19 +681,44 @@ fn gap_segment(span: Span) -> Segment {
     }
 }
 
-/// Ends each word no later than the speech span it starts in: inside a long segment Whisper ends
-/// a sentence's last word where the next sentence starts, across the pause between them, which
-/// would make a quote's end late by the pause. A segment then ends with its last word.
-fn end_words_with_their_speech(segments: &mut [Segment], speech: &[Span]) {
+/// Keeps each word inside the speech it belongs to. Packed decoding hears up to
+/// [`pack::KEPT_PAUSE_MS`] of each pause, and Whisper's times drift into it: a sentence's first
+/// word starts in the pause before it, its last word ends where the next piece of speech starts
+/// (across the pause, or across a minute of silence the packing left out). A word starting
+/// inside a speech span ends no later than that span; a word starting in a pause, within `reach_ms`
+/// of speech, is moved into the speech on its side of the pause's middle. Words further from
+/// speech are left where they are, to be flagged as outside speech. A segment then spans its
+/// words.
+fn fit_words_to_speech(segments: &mut [Segment], speech: &[Span], reach_ms: u64) {
     for segment in segments.iter_mut() {
         for word in segment.words.iter_mut() {
             let i = speech.partition_point(|s| s.start_ms <= word.start_ms);
-            let Some(span) = i.checked_sub(1).map(|i| speech[i]) else {
-                continue;
+            let (before, after) = (i.checked_sub(1).map(|i| speech[i]), speech.get(i).copied());
+            let span = match (before, after) {
+                (Some(span), _) if word.start_ms < span.end_ms => span,
+                (before, after) => {
+                    let gap_before = before.map(|s| word.start_ms - s.end_ms);
+                    let gap_after = after.map(|s| s.start_ms - word.start_ms);
+                    let (span, gap) = match (before.zip(gap_before), after.zip(gap_after)) {
+                        (Some(b), Some(a)) => {
+                            if b.1 <= a.1 {
+                                b
+                            } else {
+                                a
+                            }
+                        }
+                        (Some(b), None) => b,
+                        (None, Some(a)) => a,
+                        (None, None) => continue,
+                    };
+                    if gap > reach_ms {
+                        continue;
+                    }
+                    span
+                }
             };
-            if word.start_ms < span.end_ms && word.end_ms > span.end_ms {
-                word.end_ms = span.end_ms;
-            }
+            word.start_ms = word.start_ms.clamp(span.start_ms, span.end_ms);
+            word.end_ms = word.end_ms.clamp(word.start_ms, span.end_ms);
         }
         if let (Some(first), Some(last)) = (segment.words.first(), segment.words.last()) {
             segment.start_ms = first.start_ms;
@@ -772,22 +834,37 @@ mod tests {
     }
 
     #[test]
-    fn a_word_ends_with_the_speech_it_starts_in() {
-        let mut segments = vec![said(1_000, "data.")];
-        segments[0].words[0].end_ms = 3_400;
-        segments[0].end_ms = 3_400;
-        end_words_with_their_speech(&mut segments, &[span(0, 2_000), span(3_000, 5_000)]);
+    fn a_word_is_kept_inside_the_speech_it_belongs_to() {
+        let speech = [span(0, 2_000), span(3_000, 5_000)];
+        let fitted = |start_ms: u64, end_ms: u64, reach_ms: u64, speech: &[Span]| {
+            let mut segments = vec![said(start_ms, "data.")];
+            segments[0].words[0].end_ms = end_ms;
+            fit_words_to_speech(&mut segments, speech, reach_ms);
+            let word = &segments[0].words[0];
+            assert_eq!(
+                (segments[0].start_ms, segments[0].end_ms),
+                (word.start_ms, word.end_ms)
+            );
+            (word.start_ms, word.end_ms)
+        };
+        // ends with the span it starts in, not across the pause (or a left-out silence)
+        assert_eq!(fitted(1_000, 3_400, 1_500, &speech), (1_000, 2_000));
+        assert_eq!(fitted(1_000, 60_000, 1_500, &speech), (1_000, 2_000));
+        // inside its span: left alone
+        assert_eq!(fitted(3_500, 4_000, 1_500, &speech), (3_500, 4_000));
+        // in a pause: moved into the speech on its side of the pause's middle
+        assert_eq!(fitted(2_200, 2_700, 1_500, &speech), (2_000, 2_000));
+        assert_eq!(fitted(2_800, 3_300, 1_500, &speech), (3_000, 3_300));
+        assert_eq!(fitted(2_900, 2_950, 1_500, &speech), (3_000, 3_000));
+        // after the last span, and before the first
+        assert_eq!(fitted(5_600, 6_000, 1_500, &speech), (5_000, 5_000));
         assert_eq!(
-            (segments[0].words[0].end_ms, segments[0].end_ms),
-            (2_000, 2_000)
+            fitted(200, 900, 1_500, &[span(1_000, 2_000)]),
+            (1_000, 1_000)
         );
-        // a word inside its span, or in no span, is left alone
-        let mut inside = vec![said(3_500, "in")];
-        let mut outside = vec![said(2_200, "uh")];
-        end_words_with_their_speech(&mut inside, &[span(3_000, 5_000)]);
-        end_words_with_their_speech(&mut outside, &[span(0, 2_000), span(3_000, 5_000)]);
-        assert_eq!(inside[0].words[0].end_ms, 4_000);
-        assert_eq!(outside[0].words[0].end_ms, 2_700);
+        // further from speech than the reach: left for the outside-speech flag
+        assert_eq!(fitted(9_000, 9_500, 1_500, &speech), (9_000, 9_500));
+        assert_eq!(fitted(9_000, 9_500, 1_500, &[]), (9_000, 9_500));
     }
 
     #[test]
@@ -801,6 +878,10 @@ mod tests {
         assert_eq!(
             ChineseScript::Traditional.convert("一二线城市虽然也处于调整中"),
             "一二線城市雖然也處於調整中"
+        );
+        assert_eq!(
+            ChineseScript::Simplified.convert("一二線城市雖然也處於調整中"),
+            "一二线城市虽然也处于调整中"
         );
         assert_eq!(ChineseScript::AsSpoken.convert(heard), heard);
         assert_eq!("as-spoken".parse(), Ok(ChineseScript::AsSpoken));
