@@ -68,6 +68,7 @@ pub fn asr_bench(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> an
     for (label, extra) in [
         ("verbatim, default", &["--no-speakers"][..]),
         ("verbatim, --no-vad", &["--no-speakers", "--no-vad"][..]),
+        ("verbatim, --beam 5", &["--no-speakers", "--beam", "5"][..]),
     ] {
         let store = out.join("asr-store");
         let load = load_average();
@@ -269,6 +270,182 @@ pub fn asr_bench(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> an
         detail.display()
     );
     Ok(())
+}
+
+/// The multilingual acceptance of issue 15 on development data, with the multilingual `base`
+/// model (fetched with `verbatim models fetch base` when missing) and `--language auto`:
+/// character error rate on the three Mandarin clips against simplified-character truth, and the
+/// language found for each utterance of the meeting that switches among five languages
+/// (`scripts/multilingual_meeting.py`).
+pub fn multilingual_bench(
+    root: &Path,
+    out: &Path,
+    verbatim: &Path,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let truth_path = root.join("tests/data/asr/dev_multilingual.json");
+    let voices = root.join("real-voices");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(&truth_path)?)?;
+    let meeting = voices
+        .join("asr-meetings")
+        .join(truth["file"].as_str().unwrap_or_default());
+    println!();
+    if !meeting.exists() {
+        println!(
+            "Multilingual development meeting: {} is missing (run scripts/fetch-real-voices.sh, \
+             then scripts/multilingual_meeting.py)",
+            meeting.display()
+        );
+        return Ok(());
+    }
+    let models = root.join("models");
+    if !models.join("ggml-base.bin").exists() {
+        let fetched = Command::new(verbatim)
+            .arg("--models-dir")
+            .arg(&models)
+            .args(["models", "fetch", "base"])
+            .status()?;
+        anyhow::ensure!(fetched.success(), "verbatim models fetch base failed");
+    }
+    let lines = truth["lines"].as_array().unwrap();
+    let chinese: Vec<&Value> = lines.iter().filter(|l| l["language"] == "zh").collect();
+    let clips: Vec<PathBuf> = chinese
+        .iter()
+        .map(|l| voices.join(l["clip"].as_str().unwrap()))
+        .collect();
+    let base = ["--model", "base", "--language", "auto", "--no-speakers"];
+    let store = out.join("asr-multilingual-store");
+    let (clips_wall, _, _) = measure_cpu(ingest_command(
+        verbatim, root, &store, threads, &base, &clips,
+    ))?;
+    println!(
+        "Multilingual (development figures, not held-out): base, --language auto, {threads} threads"
+    );
+    println!("| Mandarin clip | reference | verbatim | CER |");
+    println!("|---|---|---|---|");
+    let mut total = Alignment::default();
+    for (line, clip) in chinese.iter().zip(&clips) {
+        let name = clip.file_name().unwrap().to_string_lossy().to_string();
+        let doc = transcript_json(verbatim, &store, &name)?;
+        let heard: String = doc["transcript"]["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap_or(""))
+            .collect();
+        let reference = line["text"].as_str().unwrap();
+        let alignment = align(&cer_chars(reference), &cer_chars(&heard));
+        println!(
+            "| {name} | {reference} | {heard} | {:.3} ({} of {}) |",
+            alignment.wer(),
+            alignment.errors(),
+            alignment.reference
+        );
+        total = total.plus(&alignment);
+    }
+    println!(
+        "| all three | | | **{:.3}** ({} of {} characters; {clips_wall:.1} s) |",
+        total.wer(),
+        total.errors(),
+        total.reference
+    );
+    println!(
+        "CER: characters after removing punctuation and spaces, Arabic digits read as Chinese \
+         numerals (Whisper writes 一二线 as 1、2线)"
+    );
+
+    let (wall, rss, _) = measure_cpu(ingest_command(
+        verbatim,
+        root,
+        &store,
+        threads,
+        &base,
+        std::slice::from_ref(&meeting),
+    ))?;
+    let name = meeting.file_name().unwrap().to_string_lossy().to_string();
+    let doc = transcript_json(verbatim, &store, &name)?;
+    let overall = doc["transcript"]["language"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let segments = doc["transcript"]["segments"].as_array().unwrap();
+    println!();
+    println!(
+        "Meeting switching among five languages: {:.0} s, {} utterances; {wall:.1} s, {} MiB",
+        truth["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+        lines.len(),
+        rss / 1024
+    );
+    println!("| utterance | language | found | heard |");
+    println!("|---|---|---|---|");
+    let mut right = 0;
+    for line in lines {
+        let (start, end) = (
+            line["start_ms"].as_u64().unwrap(),
+            line["end_ms"].as_u64().unwrap(),
+        );
+        // the language of the segments over the utterance, weighed by their overlap
+        let mut by_language: Vec<(String, u64)> = Vec::new();
+        let mut heard = String::new();
+        for segment in segments {
+            let (s, e) = (
+                segment["start_ms"].as_u64().unwrap(),
+                segment["end_ms"].as_u64().unwrap(),
+            );
+            let overlap = e.min(end).saturating_sub(s.max(start));
+            if overlap == 0 {
+                continue;
+            }
+            let language = segment["language"].as_str().unwrap_or(&overall).to_string();
+            match by_language.iter_mut().find(|(l, _)| *l == language) {
+                Some((_, ms)) => *ms += overlap,
+                None => by_language.push((language, overlap)),
+            }
+            heard.push_str(segment["text"].as_str().unwrap_or(""));
+            heard.push(' ');
+        }
+        let found = by_language
+            .into_iter()
+            .max_by_key(|(_, ms)| *ms)
+            .map_or_else(|| "-".to_string(), |(l, _)| l);
+        let expected = line["language"].as_str().unwrap();
+        right += usize::from(found == expected);
+        let heard: String = heard.trim().chars().take(60).collect();
+        println!(
+            "| {} | {expected} | {found} | {heard} |",
+            line["clip"].as_str().unwrap()
+        );
+    }
+    println!(
+        "right language: **{right} of {}** utterances ({:.0}%)",
+        lines.len(),
+        100.0 * right as f64 / lines.len().max(1) as f64
+    );
+    Ok(())
+}
+
+/// `verbatim transcript NAME --format json` from `store`.
+fn transcript_json(verbatim: &Path, store: &Path, name: &str) -> anyhow::Result<Value> {
+    let output = Command::new(verbatim)
+        .arg("--store")
+        .arg(store)
+        .args(["transcript", name, "--format", "json"])
+        .output()?;
+    anyhow::ensure!(output.status.success(), "verbatim transcript {name} failed");
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+/// The characters a character error rate counts: letters and digits only (punctuation and
+/// spaces dropped), Arabic digits read as Chinese numerals.
+pub fn cer_chars(text: &str) -> Vec<String> {
+    const NUMERALS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => NUMERALS[d as usize].to_string(),
+            _ => c.to_string(),
+        })
+        .collect()
 }
 
 /// Scores one setting's hypotheses (per meeting, the text of each segment) against the
@@ -543,6 +720,14 @@ mod tests {
 
     fn w(text: &str) -> Vec<String> {
         text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn counts_characters_for_chinese() {
+        assert_eq!(
+            cer_chars("对，这就是我 1、2线"),
+            ["对", "这", "就", "是", "我", "一", "二", "线"]
+        );
     }
 
     #[test]

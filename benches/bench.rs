@@ -54,11 +54,24 @@ fn main() {
             serve_bench(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-out/store-index"))
         }
         Some("speakers") => speakers_bench(),
+        Some("multilingual") => AudioSetup::new().and_then(|setup| {
+            asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+        }),
+        Some("long") => AudioSetup::new().and_then(|setup| {
+            long_meeting(
+                &setup.root,
+                &setup.out,
+                &setup.model,
+                &setup.verbatim,
+                setup.threads,
+            )
+        }),
         Some("dev-meetings") => AudioSetup::new().and_then(|setup| {
             dev_meetings(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
         Some("asr") => AudioSetup::new().and_then(|setup| {
-            asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+            asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
+            asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
         Some("meaning") => {
             meaning_bench(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000))
@@ -66,7 +79,8 @@ fn main() {
         _ => run()
             .and_then(|_| {
                 let setup = AudioSetup::new()?;
-                asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+                asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
+                asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
             })
             .and_then(|_| speakers_bench())
             .and_then(|_| meaning_bench(100_000))
@@ -907,7 +921,8 @@ fn equal_error_rate(same: &[f32], different: &[f32]) -> (f32, f32) {
 }
 
 /// The long-recording comparison: the corpus joined with 60 s silences (over 20 minutes),
-/// bare whisper-rs against verbatim, scored against the shifted ground truth.
+/// bare whisper-rs, verbatim (with speakers, as a user runs it, and without its voice detector)
+/// and faster-whisper, scored against the shifted ground truth.
 fn long_meeting(
     root: &Path,
     out: &Path,
@@ -941,7 +956,12 @@ fn long_meeting(
     report_long("bare whisper-rs", wall, audio_s, rss, &doc, &truth);
 
     for (label, extra) in [
-        ("verbatim ingest", &[][..]),
+        ("verbatim ingest (with speakers)", &[][..]),
+        ("verbatim ingest --no-speakers", &["--no-speakers"][..]),
+        (
+            "verbatim ingest --no-speakers --word-times tokens",
+            &["--no-speakers", "--word-times", "tokens"][..],
+        ),
         ("verbatim ingest --no-vad", &["--no-vad"][..]),
     ] {
         let store = out.join("store-long");
@@ -962,7 +982,83 @@ fn long_meeting(
         let doc: Value = serde_json::from_slice(&output.stdout)?;
         report_long(label, wall, audio_s, rss, &doc, &truth);
     }
+    long_meeting_faster_whisper(root, out, &wav, audio_s, &truth, threads)
+}
+
+/// faster-whisper (its VAD filter on, greedy, word timestamps on, as verbatim gives words) on
+/// the long meeting, f32 and int8, when `scripts/bench-faster-whisper.sh setup` can make its
+/// virtualenv.
+fn long_meeting_faster_whisper(
+    root: &Path,
+    out: &Path,
+    wav: &Path,
+    audio_s: f64,
+    truth: &Value,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let script = root.join("scripts/bench-faster-whisper.sh");
+    let ready = Command::new(&script)
+        .arg("setup")
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready {
+        println!(
+            "| faster-whisper | (no virtualenv: {} setup failed) |",
+            script.display()
+        );
+        return Ok(());
+    }
+    for compute in ["int8", "float32"] {
+        let json = out.join(format!("long-faster-whisper-{compute}.json"));
+        let mut command = Command::new(&script);
+        command
+            .args(["run", "--compute-type", compute, "--vad", "on"])
+            .args(["--word-timestamps", "on", "--threads"])
+            .arg(threads.to_string())
+            .arg("--out")
+            .arg(&json)
+            .arg(wav);
+        let (wall, rss) = measure(command)?;
+        let doc: Value = serde_json::from_slice(&std::fs::read(&json)?)?;
+        let label = format!("faster-whisper {compute}, vad_filter, word timestamps");
+        report_long(&label, wall, audio_s, rss, &as_transcript(&doc), truth);
+    }
     Ok(())
+}
+
+/// faster-whisper's output (`scripts/faster_whisper_run.py`, one file, with words) in the shape
+/// of `verbatim transcript --format json`, so that the same scoring applies.
+fn as_transcript(doc: &Value) -> Value {
+    let ms = |v: &Value| (v.as_f64().unwrap_or(0.0) * 1000.0).round().max(0.0) as u64;
+    let segments: Vec<Value> = doc["files"][0]["segments"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let words: Vec<Value> = s["words"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| {
+                    json!({
+                        "text": w["word"].as_str().unwrap_or("").trim(),
+                        "start_ms": ms(&w["start"]),
+                        "end_ms": ms(&w["end"]),
+                    })
+                })
+                .collect();
+            json!({
+                "text": s["text"].as_str().unwrap_or("").trim(),
+                "start_ms": ms(&s["start"]),
+                "end_ms": ms(&s["end"]),
+                "words": words,
+            })
+        })
+        .collect();
+    json!({"transcript": {"segments": segments}})
 }
 
 fn report_long(label: &str, wall: f64, audio_s: f64, rss_kib: u64, doc: &Value, truth: &Value) {
