@@ -12,25 +12,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use verbatim::audio::{self, vad};
 
-const RATE: u64 = 16_000;
-
-/// xorshift64*: the meetings' only source of chance.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn between_ms(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
-}
+mod common;
+use common::{level, write_wav, Rng, RATE};
 
 /// One clip: its person, file, and speech samples (trimmed, levelled).
 struct Clip {
@@ -181,11 +164,7 @@ fn load_clips(voices: &Path) -> Result<Vec<Clip>, Box<dyn std::error::Error>> {
                 continue;
             }
             let mut samples = decoded.samples[start..end].to_vec();
-            let rms = (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt();
-            let gain = 0.1 / rms.max(1e-6);
-            samples
-                .iter_mut()
-                .for_each(|s| *s = (*s * gain).clamp(-1.0, 1.0));
+            level(&mut samples);
             clips.push(Clip {
                 person: person.clone(),
                 file: format!(
@@ -252,19 +231,4 @@ fn build(
         return Err(format!("{}: no clips for its people", plan.name).into());
     }
     Ok((samples, lines))
-}
-
-fn write_wav(path: &Path, samples: &[f32]) -> Result<(), Box<dyn std::error::Error>> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: RATE as u32,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec)?;
-    for s in samples {
-        writer.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)?;
-    }
-    writer.finalize()?;
-    Ok(())
 }
