@@ -694,27 +694,18 @@ fn fit_words_to_speech(segments: &mut [Segment], speech: &[Span], reach_ms: u64)
         for word in segment.words.iter_mut() {
             let i = speech.partition_point(|s| s.start_ms <= word.start_ms);
             let (before, after) = (i.checked_sub(1).map(|i| speech[i]), speech.get(i).copied());
-            let span = match (before, after) {
-                (Some(span), _) if word.start_ms < span.end_ms => span,
-                (before, after) => {
-                    let gap_before = before.map(|s| word.start_ms - s.end_ms);
-                    let gap_after = after.map(|s| s.start_ms - word.start_ms);
-                    let (span, gap) = match (before.zip(gap_before), after.zip(gap_after)) {
-                        (Some(b), Some(a)) => {
-                            if b.1 <= a.1 {
-                                b
-                            } else {
-                                a
-                            }
-                        }
-                        (Some(b), None) => b,
-                        (None, Some(a)) => a,
-                        (None, None) => continue,
-                    };
-                    if gap > reach_ms {
-                        continue;
+            let span = match before {
+                Some(span) if word.start_ms < span.end_ms => span,
+                _ => {
+                    // the nearer side of the pause (the speech before it on a tie)
+                    let sides = [
+                        before.map(|s| (s, word.start_ms - s.end_ms)),
+                        after.map(|s| (s, s.start_ms - word.start_ms)),
+                    ];
+                    match sides.into_iter().flatten().min_by_key(|&(_, gap)| gap) {
+                        Some((span, gap)) if gap <= reach_ms => span,
+                        _ => continue,
                     }
-                    span
                 }
             };
             word.start_ms = word.start_ms.clamp(span.start_ms, span.end_ms);
