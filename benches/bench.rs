@@ -12,6 +12,9 @@
 //! ASR (`verbatim-bench asr`, `asr.rs`): word error rate on the English development meetings,
 //! verbatim with and without voice detection beside faster-whisper on the same tiny.en weights.
 //!
+//! Gaps (`verbatim-bench gaps`, `gaps.rs`): gap markers over no speech, and speech lost, on the
+//! English development meetings mixed with generated room noise.
+//!
 //! Each measured run is a child process, so its peak RSS is its own.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +25,7 @@ use serde_json::{json, Value};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
 mod asr;
+mod gaps;
 #[path = "../tests/support/long_recording.rs"]
 mod long_recording;
 #[path = "../tests/support/score.rs"]
@@ -69,6 +73,9 @@ fn main() {
         Some("dev-meetings") => AudioSetup::new().and_then(|setup| {
             dev_meetings(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
+        Some("gaps") => AudioSetup::new().and_then(|setup| {
+            gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+        }),
         Some("asr") => AudioSetup::new().and_then(|setup| {
             asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
             asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
@@ -80,7 +87,8 @@ fn main() {
             .and_then(|_| {
                 let setup = AudioSetup::new()?;
                 asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
-                asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+                asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
+                gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
             })
             .and_then(|_| speakers_bench())
             .and_then(|_| meaning_bench(100_000))

@@ -119,6 +119,11 @@ pub struct Transcript {
     pub language: String,
     /// The segments in time order.
     pub segments: Vec<Segment>,
+    /// Voice activity too faint or brief to be sure of speech, in which Whisper heard no
+    /// words even on retry: listed so that no possible speech goes unreported, but not
+    /// marked as an unintelligible gap. Empty for imports and older transcripts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faint_activity: Vec<Span>,
 }
 
 /// Where a recording's date came from, in order of precedence.

@@ -288,6 +288,7 @@ pub fn kinds_of(
                 language: None,
             })
             .collect(),
+        faint_activity: Vec::new(),
     };
     let mut out = vec![std::collections::BTreeSet::new(); texts.len()];
     for claim in extract(rules, &recording, &transcript)?.claims {
@@ -432,6 +433,7 @@ mod tests {
                 ),
                 cue(2, 89_000, 90_000, "Security Lead", "Noted."),
             ],
+            faint_activity: Vec::new(),
         };
         let set = extract(&Rules::builtin(), &recording, &transcript).unwrap();
         assert_eq!(set.claims.len(), 1, "{:#?}", set.claims);
@@ -485,6 +487,7 @@ mod tests {
                 sha256: recording.sha256.clone(),
                 language: "en".into(),
                 segments: vec![segment],
+                faint_activity: Vec::new(),
             };
             let set = extract(&Rules::builtin(), &recording, &transcript).unwrap();
             assert!(!set.claims.is_empty());
@@ -559,6 +562,7 @@ mod corpus_tests {
                         flags: Vec::new(),
                         language: None,
                     }],
+                    faint_activity: Vec::new(),
                 };
                 let mut want: Vec<String> = line["claims"]
                     .as_array()

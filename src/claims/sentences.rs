@@ -207,6 +207,7 @@ pub(crate) mod tests {
             sha256: "00".into(),
             language: "en".into(),
             segments,
+            faint_activity: Vec::new(),
         }
     }
 

@@ -80,6 +80,24 @@ fn txt(recording: &Recording, transcript: &Transcript) -> String {
         }
         (None, SourceKind::Audio) => {}
     }
+    if !transcript.faint_activity.is_empty() {
+        let spans: Vec<String> = transcript
+            .faint_activity
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} ({:.1} s)",
+                    hms(s.start_ms),
+                    s.duration_ms() as f64 / 1000.0
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "# faint activity, no words heard, not marked as gaps: {}",
+            spans.join(", ")
+        );
+    }
     for segment in &transcript.segments {
         let warning = match segment.flags.as_slice() {
             [] | [SegmentFlag::Gap] => String::new(),
@@ -190,6 +208,7 @@ mod tests {
                 segment(1_500, 4_250, "You can see everything.", None),
                 segment(3_723_004, 3_725_000, "A <b> & c", Some("Security Lead")),
             ],
+            faint_activity: Vec::new(),
         }
     }
 
@@ -238,6 +257,24 @@ mod tests {
         );
         assert!(
             text.contains("[01:23:20] [unintelligible 01:23:20-01:23:26]\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn faint_activity_is_listed_in_the_txt_header() {
+        let mut t = transcript();
+        let rec = crate::model::sample_recording("x.wav", "ab");
+        assert!(!txt(&rec, &t).contains("faint activity"));
+        t.faint_activity = vec![crate::model::Span {
+            start_ms: 61_000,
+            end_ms: 61_456,
+        }];
+        let text = txt(&rec, &t);
+        assert!(
+            text.contains(
+                "# faint activity, no words heard, not marked as gaps: 00:01:01 (0.5 s)\n"
+            ),
             "{text}"
         );
     }

@@ -727,6 +727,7 @@ mod tests {
             sha256: "ab".into(),
             language: "en".into(),
             segments: segments.clone(),
+            faint_activity: Vec::new(),
         };
         let recording = crate::model::sample_recording("x.wav", "ab");
         let key = |s: &Segment, whole_seconds: bool| {
@@ -777,6 +778,7 @@ mod tests {
             sha256: "ab".into(),
             language: "en".into(),
             segments: vec![flagged],
+            faint_activity: Vec::new(),
         };
         let recording: Recording = serde_json::from_value(serde_json::json!({
             "name": "x.wav", "source_path": "x.wav", "size_bytes": 1, "sha256": "ab",

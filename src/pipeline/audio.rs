@@ -143,12 +143,12 @@ impl<'a> Ingester<'a> {
         let speech = self
             .config
             .vad
-            .map(|vad| audio::vad::speech_spans(&decoded.samples, &vad));
+            .map(|vad| audio::vad::Speech::detect(&decoded.samples, &vad));
         let transcription = model
             .transcribe(
                 path,
                 &decoded.samples,
-                speech.as_deref(),
+                speech.as_ref(),
                 &self.config.options,
                 progress,
             )
@@ -161,7 +161,9 @@ impl<'a> Ingester<'a> {
         let settings = model.settings(&self.config.options, &resampler_name(&decoded), &vad);
         let model_info = model.info().clone();
         let mut segments = transcription.segments;
-        let diarized = self.diarize(&decoded, speech, &segments).or_batch()?;
+        let diarized = self
+            .diarize(&decoded, speech.map(|s| s.spans), &segments)
+            .or_batch()?;
         // From giving the speakers store-wide ids until the recording is stored, the registry
         // is locked: a rename meanwhile would miss this recording, and a crash leaves members
         // that `sync` can tell from an ingest still under way.
@@ -201,6 +203,7 @@ impl<'a> Ingester<'a> {
             sha256,
             language: transcription.language,
             segments,
+            faint_activity: transcription.faint_activity,
         };
         let mut outcomes =
             commit_batch(self.store, self.rules, vec![(recording, transcript)]).or_batch()?;

@@ -105,6 +105,7 @@ pub fn prepare_import(store: &Store, path: &Path, options: ImportOptions) -> Res
         sha256,
         language: "unknown".into(),
         segments,
+        faint_activity: Vec::new(),
     };
     Ok(Prepared::New(Box::new(recording), transcript))
 }

@@ -299,6 +299,7 @@ mod tests {
             sha256: sha256.into(),
             language: "en".into(),
             segments: vec![],
+            faint_activity: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ use whisper_rs::{
     WhisperContextParameters,
 };
 
+use crate::audio::vad::Speech;
 use crate::error::{Error, Result};
 use crate::model::{hms, ModelInfo, Segment, SegmentFlag, Span, TranscribeSettings};
 use crate::text::{assemble_words, is_non_speech, is_repetition_loop, normalized_words, RawToken};
@@ -106,6 +107,9 @@ pub struct Transcription {
     pub language: String,
     /// Segments with their words, in time order.
     pub segments: Vec<Segment>,
+    /// Voice activity too faint or brief to be sure of speech, in which Whisper heard no
+    /// words even on retry (see [`crate::audio::vad::CONFIDENT_SPEECH_MS`]).
+    pub faint_activity: Vec<Span>,
 }
 
 /// A loaded ggml Whisper model.
@@ -271,15 +275,16 @@ impl WhisperModel {
         options.language.as_deref().unwrap_or("auto")
     }
 
-    /// Transcribes 16 kHz mono samples. With `speech` spans (from voice activity detection)
-    /// only speech is transcribed, window by window at its true offset; a span that yields no
-    /// words is retried and otherwise marked as a gap. Without them the whole recording goes
+    /// Transcribes 16 kHz mono samples. With `speech` (from voice activity detection) only
+    /// speech is transcribed, packed into windows and mapped back to true times; a span that
+    /// yields no words is retried and otherwise marked as a gap where the detector is
+    /// confident of speech, or reported as faint activity where it is not. Without it the whole recording goes
     /// to Whisper in one call. `progress` receives an overall percentage.
     pub fn transcribe(
         &self,
         source: &Path,
         samples: &[f32],
-        speech: Option<&[Span]>,
+        speech: Option<&Speech>,
         options: &TranscribeOptions,
         progress: Rc<dyn Fn(i32)>,
     ) -> Result<Transcription> {
@@ -298,6 +303,7 @@ impl WhisperModel {
         };
         let total_ms = samples_to_ms(samples.len());
         let mut segments = Vec::new();
+        let mut faint_activity = Vec::new();
         let detected: Option<String>;
         match speech {
             None => {
@@ -311,7 +317,8 @@ impl WhisperModel {
                 segments = found;
                 detected = lang;
             }
-            Some(speech) => {
+            Some(found_speech) => {
+                let speech = &found_speech.spans[..];
                 // speech packed end to end, decoded with context (see `pack`); with
                 // `--language auto` on a multilingual model, each stretch's language is
                 // detected and each run of one language is decoded in it
@@ -366,8 +373,11 @@ impl WhisperModel {
                         .into_iter()
                         .filter(|seg| has_words_in(seg, span))
                         .collect();
-                    if found.is_empty() {
+                    if found.is_empty() && found_speech.is_confident(span) {
                         segments.push(gap_segment(*span));
+                    } else if found.is_empty() {
+                        // too faint or brief to be sure it is speech: reported, not marked
+                        faint_activity.push(*span);
                     } else {
                         segments.extend(found);
                     }
@@ -402,6 +412,7 @@ impl WhisperModel {
                 }
             }),
             segments,
+            faint_activity,
         })
     }
 }

@@ -680,6 +680,7 @@ mod tests {
                 flags: vec![],
                 language: None,
             }],
+            faint_activity: Vec::new(),
         };
         let page = super::recording(&recording, &transcript, true);
         assert!(!page.contains("<form"), "no voice ids: nothing to rename");
@@ -712,6 +713,7 @@ mod tests {
                 segment(1, "S7", "S7"),
                 segment(2, "S2", "<script>alert(1)</script>"),
             ],
+            faint_activity: Vec::new(),
         };
         let page = super::recording(&recording, &transcript, false);
         assert_eq!(page.matches("<form class=\"rename\"").count(), 2);
