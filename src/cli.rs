@@ -162,6 +162,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Re-hash every source file against the manifest; report missing and changed files.
     Verify(VerifyArgs),
+    /// Check a quote (or every quotation in a draft) against the transcripts: where it was
+    /// said, how closely, and what differs. Exit 0 when every quote is found exactly.
+    Quote(QuoteArgs),
     /// The speakers found by voice across recordings: list, name, merge, split off.
     Speakers {
         /// What to do with speakers.
@@ -427,6 +430,28 @@ pub struct TranscriptArgs {
     /// Output format: txt, srt, vtt or json.
     #[arg(long, short, default_value = "txt", value_parser = parsed::<TranscriptFormat>)]
     pub format: TranscriptFormat,
+}
+
+/// `verbatim quote`.
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The quote to look for.
+    #[arg(required_unless_present = "draft", conflicts_with = "draft")]
+    pub text: Option<String>,
+    /// Check every quotation (in straight or curly double quotes) of a draft story: .txt,
+    /// .md or .docx.
+    #[arg(long)]
+    pub draft: Option<PathBuf>,
+    /// Only this recording: its file name, its stem, or a prefix of its SHA-256.
+    #[arg(long)]
+    pub recording: Option<String>,
+    /// The similarity (0 to 1: 1 minus the words changed, added or dropped over the quote's
+    /// length) a stretch of transcript must reach to be reported.
+    #[arg(long, default_value_t = verbatim::quote::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// Output format: table or json.
+    #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 /// `verbatim list`.

@@ -32,6 +32,7 @@ pub mod model;
 pub mod models;
 pub mod phase;
 pub mod pipeline;
+pub mod quote;
 pub mod search;
 pub mod select;
 pub mod sentence;

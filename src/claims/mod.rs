@@ -13,7 +13,7 @@ use time::Date;
 
 use crate::error::Result;
 use crate::meaning::ClaimModel;
-use crate::model::{hms, Recording, Transcript, LOW_SPEAKER_CONFIDENCE};
+use crate::model::{Recording, Transcript, LOW_SPEAKER_CONFIDENCE};
 use crate::text::is_repetition_loop;
 use dates::{find_dates, DateMention};
 pub use rules::{RuleMatch, Rules};
@@ -152,21 +152,13 @@ impl Claim {
     /// A citation a reader can follow to the audio:
     /// `2021-09-14 security standup, 00:01:23-00:01:31, Security Lead, sha256:3fa2c4d5e6f7`.
     pub fn citation(&self) -> String {
-        let stem = self
-            .recording
-            .rsplit_once('.')
-            .map_or(self.recording.as_str(), |(stem, _)| stem);
-        let date = match self.recording_date {
-            Some(date) if !stem.contains(&date.to_string()) => format!(" ({date})"),
-            Some(_) => String::new(),
-            None => " (undated)".into(),
-        };
-        format!(
-            "{stem}{date}, {}-{}, {}, sha256:{}",
-            hms(self.start_ms),
-            hms(self.end_ms),
-            self.speaker.as_deref().unwrap_or("unknown speaker"),
-            &self.sha256[..self.sha256.len().min(12)]
+        crate::quote::citation(
+            &self.recording,
+            self.recording_date,
+            self.start_ms,
+            self.end_ms,
+            self.speaker.as_deref(),
+            &self.sha256,
         )
     }
 }

@@ -6,6 +6,7 @@ mod import;
 mod ingest;
 mod list;
 mod models;
+mod quote;
 mod search;
 mod serve;
 mod speakers;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Timeline(args) => claims::timeline(&cli.store, &sources, args),
         Command::Rules(args) => claims::rules(&cli.store, &sources, args),
         Command::Verify(args) => verify::run(&cli.store, args),
+        Command::Quote(args) => quote::run(&cli.store, args),
         Command::Speakers { command } => speakers::run(&cli.store, &sources, command),
         Command::Serve(args) => serve::run(&cli.store, &sources, args),
         Command::Search(args) => search::run(&cli.store, &sources, args),

@@ -11,6 +11,7 @@ mod ingest;
 mod long;
 mod meaning;
 mod models;
+mod quote;
 mod search;
 mod serve;
 mod speakers;
