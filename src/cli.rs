@@ -165,6 +165,10 @@ pub enum Command {
     /// Check a quote (or every quotation in a draft) against the transcripts: where it was
     /// said, how closely, and what differs. Exit 0 when every quote is found exactly.
     Quote(QuoteArgs),
+    /// Mark a claim verified, disputed or unclear, in the store's hash-chained review log.
+    Review(ReviewArgs),
+    /// The review log: each claim's latest review (or every entry with --history).
+    Reviews(ReviewsArgs),
     /// The speakers found by voice across recordings: list, name, merge, split off.
     Speakers {
         /// What to do with speakers.
@@ -452,6 +456,44 @@ pub struct QuoteArgs {
     /// Output format: table or json.
     #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+/// `verbatim review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The claim's id, or a prefix of it that only one claim has.
+    pub claim: String,
+    /// The verdict: verified, disputed or unclear.
+    #[arg(long, value_parser = parsed::<verbatim::review::Verdict>)]
+    pub status: verbatim::review::Verdict,
+    /// What the reviewer heard, or why.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Who reviewed.
+    #[arg(long)]
+    pub by: String,
+}
+
+/// `--format` of `reviews`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewsFormat {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for tools.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// `verbatim reviews`.
+#[derive(Debug, Args)]
+pub struct ReviewsArgs {
+    /// Every entry in log order, not only each claim's latest.
+    #[arg(long)]
+    pub history: bool,
+    /// table, json or csv.
+    #[arg(long, short, value_enum, default_value_t = ReviewsFormat::Table)]
+    pub format: ReviewsFormat,
 }
 
 /// `verbatim list`.

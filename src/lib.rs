@@ -33,6 +33,7 @@ pub mod models;
 pub mod phase;
 pub mod pipeline;
 pub mod quote;
+pub mod review;
 pub mod search;
 pub mod select;
 pub mod sentence;

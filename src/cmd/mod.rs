@@ -7,6 +7,7 @@ mod ingest;
 mod list;
 mod models;
 mod quote;
+mod review;
 mod search;
 mod serve;
 mod speakers;
@@ -56,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Rules(args) => claims::rules(&cli.store, &sources, args),
         Command::Verify(args) => verify::run(&cli.store, args),
         Command::Quote(args) => quote::run(&cli.store, args),
+        Command::Review(args) => review::review(&cli.store, &sources, args),
+        Command::Reviews(args) => review::reviews(&cli.store, &sources, args),
         Command::Speakers { command } => speakers::run(&cli.store, &sources, command),
         Command::Serve(args) => serve::run(&cli.store, &sources, args),
         Command::Search(args) => search::run(&cli.store, &sources, args),

@@ -1,5 +1,6 @@
 //! `verbatim verify`: re-hash every source file against the manifest, print what changed or
-//! went missing, keep the result for the claims exports, and exit 1 on any mismatch.
+//! went missing, keep the result for the claims exports, check the review log's hash chain,
+//! and exit 1 on any mismatch or break.
 
 use std::path::Path;
 
@@ -22,6 +23,15 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
         .iter()
         .filter(|c| c.status != SourceStatus::Ok)
         .count();
+    // the review log's chain (see `verbatim::review`)
+    let reviews = match verbatim::review::check(&store)? {
+        Ok(entries) if entries.is_empty() => None,
+        Ok(entries) => Some(Ok(format!(
+            "ok       review log  {} entries, chain intact\n",
+            entries.len()
+        ))),
+        Err(broken) => Some(Err(format!("BROKEN   review log  {broken}\n"))),
+    };
     let text = match args.format {
         TableFormat::Json => serde_json::to_string_pretty(&json!(checks))? + "\n",
         TableFormat::Table => {
@@ -49,11 +59,18 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
                 checks.len(),
                 checks.len() - bad
             ));
+            if let Some(Ok(line) | Err(line)) = &reviews {
+                out.push_str(line);
+            }
             out
         }
     };
     print(&text)?;
-    Ok(if bad > 0 {
+    let broken_log = matches!(reviews, Some(Err(_)));
+    if let (TableFormat::Json, Some(Err(line))) = (args.format, &reviews) {
+        eprint!("{line}");
+    }
+    Ok(if bad > 0 || broken_log {
         Status::Partial
     } else {
         Status::Success

@@ -12,6 +12,7 @@ mod long;
 mod meaning;
 mod models;
 mod quote;
+mod review;
 mod search;
 mod serve;
 mod speakers;
