@@ -361,6 +361,10 @@ pub struct ClaimsArgs {
     /// Extract every recording's claims again with the rules in force (after editing rules).
     #[arg(long)]
     pub rescan: bool,
+    /// Only claims whose latest review is verified, disputed or unclear (and not stale), whose
+    /// review is stale, or that are unreviewed (see `verbatim review`).
+    #[arg(long, value_parser = parsed::<verbatim::review::ReviewFilter>)]
+    pub review: Option<verbatim::review::ReviewFilter>,
     /// Show claims only the sentence model found (flag `model_only`) when they score at least
     /// this (0 to 1) [default: 0.6]. Lower finds more leads, higher fewer false ones.
     #[arg(long)]

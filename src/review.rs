@@ -280,6 +280,47 @@ pub fn latest(reviews: &[Review]) -> Vec<&Review> {
     out
 }
 
+/// What `claims --review` selects: claims whose latest review gave a verdict (and is not
+/// stale), claims whose review is stale, or claims nobody reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFilter {
+    /// The latest review gave this verdict on the claim as it is now.
+    Verdict(Verdict),
+    /// The claim's quote or citation changed since its latest review.
+    Stale,
+    /// Never reviewed.
+    Unreviewed,
+}
+
+impl std::str::FromStr for ReviewFilter {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "stale" => Ok(ReviewFilter::Stale),
+            "unreviewed" => Ok(ReviewFilter::Unreviewed),
+            _ => text.parse().map(ReviewFilter::Verdict).map_err(|_| {
+                format!(
+                    "unknown review state `{text}`: use verified, disputed, unclear, stale or \
+                     unreviewed"
+                )
+            }),
+        }
+    }
+}
+
+impl ReviewFilter {
+    /// Whether `claim` is selected, given each claim's latest review (see [`latest`]).
+    pub fn keeps(self, claim: &Claim, latest: &[&Review]) -> bool {
+        let review = latest.iter().find(|r| r.claim_id == claim.id);
+        match (self, review) {
+            (ReviewFilter::Unreviewed, None) => true,
+            (ReviewFilter::Stale, Some(r)) => r.is_stale(claim),
+            (ReviewFilter::Verdict(v), Some(r)) => r.status == v && !r.is_stale(claim),
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +405,57 @@ mod tests {
             .map(|r| r.claim_id.as_str())
             .collect();
         assert_eq!(ids, ["b", "c", "a"]);
+    }
+
+    #[test]
+    fn review_filters_select_by_the_latest_verdict_on_the_claim_as_it_is() {
+        let claim = |id: &str, quote: &str| Claim {
+            id: id.into(),
+            kind: "access".into(),
+            rule: "access-modal".into(),
+            found_by: crate::claims::FoundBy::Rule,
+            score: None,
+            quote: quote.into(),
+            speaker: Some("Engineering Manager".into()),
+            recording: "standup.wav".into(),
+            sha256: "3fa2c4d5e6f70011".into(),
+            recording_date: None,
+            start_ms: 1_000,
+            end_ms: 5_000,
+            segments: [0, 0],
+            actor: None,
+            data: None,
+            place: None,
+            dates: Vec::new(),
+            context_before: None,
+            context_after: None,
+            flags: Vec::new(),
+        };
+        let (a, b, c) = (claim("a", "one"), claim("b", "two"), claim("c", "three"));
+        let mut verified = entry("a", GENESIS);
+        verified.quote_sha256 = sha256_hex(a.quote.as_bytes());
+        verified.citation_sha256 = sha256_hex(a.citation().as_bytes());
+        // b was reviewed when its quote read otherwise
+        let mut stale = entry("b", &verified.sha256);
+        stale.citation_sha256 = sha256_hex(b.citation().as_bytes());
+        let log = [verified, stale];
+        let latest = latest(&log);
+        let kept = |filter: &str| -> Vec<String> {
+            let filter: ReviewFilter = filter.parse().unwrap();
+            [&a, &b, &c]
+                .iter()
+                .filter(|claim| filter.keeps(claim, &latest))
+                .map(|claim| claim.id.clone())
+                .collect()
+        };
+        assert_eq!(kept("verified"), ["a"]);
+        assert_eq!(kept("stale"), ["b"]);
+        assert_eq!(kept("unreviewed"), ["c"]);
+        assert!(kept("disputed").is_empty());
+        assert!("later"
+            .parse::<ReviewFilter>()
+            .unwrap_err()
+            .contains("unreviewed"));
     }
 
     #[test]

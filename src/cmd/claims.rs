@@ -66,7 +66,12 @@ pub fn run(store_dir: &Path, sources: &ClaimSources, args: ClaimsArgs) -> anyhow
             &rules.sha256[..12]
         );
     }
-    let claims = selected(&store, &rules, &args.filters, args.min_score)?;
+    let mut claims = selected(&store, &rules, &args.filters, args.min_score)?;
+    if let Some(wanted) = args.review {
+        let log = verbatim::review::read(&store)?;
+        let latest = verbatim::review::latest(&log);
+        claims.retain(|claim| wanted.keeps(claim, &latest));
+    }
     let text = match args.format {
         ClaimsFormat::Table => export::table(&claims),
         ClaimsFormat::Csv => export::csv(&claims, Cells::from_flag(args.csv_raw))?,

@@ -102,6 +102,31 @@ mod fast {
         let csv = work.run(&["reviews", "--history", "--format", "csv"]).ok();
         assert!(csv.starts_with("claim_id,status,state,by,at,note,quote,citation,entry_sha256\n"));
         assert_eq!(csv.lines().count(), 4, "{csv}");
+        // claims by review state: the first claim's latest review is unclear, the second's
+        // disputed, the rest unreviewed
+        let by_review = |state: &str| -> Vec<String> {
+            let claims = work
+                .run(&["claims", "--review", state, "--format", "json"])
+                .stdout();
+            let claims: Value = serde_json::from_str(&claims).unwrap();
+            claims
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(by_review("unclear"), [ids[0].clone()]);
+        assert_eq!(by_review("disputed"), [ids[1].clone()]);
+        assert!(by_review("verified").is_empty());
+        assert_eq!(by_review("unreviewed").len(), ids.len() - 2);
+        let bad = work.run(&["claims", "--review", "later"]);
+        assert_eq!(bad.code(), 2);
+        assert!(
+            bad.stderr().contains("stale or unreviewed"),
+            "{}",
+            bad.stderr()
+        );
         let table = work.run(&["reviews"]).ok();
         assert!(
             table.contains("disputed") && table.ends_with("2 reviews\n"),
