@@ -25,6 +25,10 @@ pub const DEFAULT_THRESHOLD: f64 = 0.6;
 /// Matches reported for one quote, at most, over all recordings.
 pub const MAX_MATCHES: usize = 5;
 
+/// The longest quote checked, in words: the alignment's table grows with the quote's length
+/// times the transcript's, so a pasted page is refused rather than allowed to eat memory.
+pub const MAX_QUOTE_WORDS: usize = 200;
+
 /// One edit between the quote and what the transcript says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]

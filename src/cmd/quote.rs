@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde_json::json;
 use verbatim::model::{Recording, Transcript};
-use verbatim::quote::{docx_text, find, quotations, words, QuoteMatch};
+use verbatim::quote::{docx_text, find, quotations, words, QuoteMatch, MAX_QUOTE_WORDS};
 
 use super::transcript::open_existing;
 use super::{print, Status};
@@ -37,6 +37,19 @@ pub fn run(store_dir: &Path, args: QuoteArgs) -> anyhow::Result<Status> {
         }
         (None, None) => anyhow::bail!("give a quote, or --draft FILE"),
     };
+    for (n, quote) in quotes.iter().enumerate() {
+        let count = words(quote).len();
+        if count > MAX_QUOTE_WORDS {
+            let which = match &args.draft {
+                Some(draft) => format!("{}: quotation {}", draft.display(), n + 1),
+                None => "the quote".to_string(),
+            };
+            anyhow::bail!(
+                "{which} has {count} words; at most {MAX_QUOTE_WORDS} are checked at once: \
+                 split it into shorter quotes"
+            );
+        }
+    }
     let store = open_existing(store_dir)?;
     let recordings: Vec<&Recording> = match &args.recording {
         Some(name) => vec![store.resolve(name)?],

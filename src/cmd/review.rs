@@ -9,6 +9,7 @@ use verbatim::claims::Claim;
 use verbatim::export::csv::{Cells, Table};
 use verbatim::review::{self, Review};
 use verbatim::select;
+use verbatim::store::Store;
 
 use super::claims::{load_rules, ClaimSources};
 use super::transcript::open_existing;
@@ -16,10 +17,13 @@ use super::{print, Status};
 use crate::cli::{ReviewArgs, ReviewsArgs, ReviewsFormat};
 
 /// Every stored claim, as `claims` shows them.
-fn all_claims(store_dir: &Path, sources: &ClaimSources) -> anyhow::Result<Vec<Claim>> {
-    let store = open_existing(store_dir)?;
+fn all_claims(
+    store: &Store,
+    store_dir: &Path,
+    sources: &ClaimSources,
+) -> anyhow::Result<Vec<Claim>> {
     let rules = load_rules(store_dir, sources)?;
-    Ok(select::claims(&store, &rules, &select::Filter::default())?.claims)
+    Ok(select::claims(store, &rules, &select::Filter::default())?.claims)
 }
 
 pub fn review(
@@ -36,7 +40,8 @@ pub fn review(
         !args.by.trim().is_empty(),
         "--by is empty: say who reviewed"
     );
-    let claims = all_claims(store_dir, sources)?;
+    let store = open_existing(store_dir)?;
+    let claims = all_claims(&store, store_dir, sources)?;
     let matching: Vec<&Claim> = claims.iter().filter(|c| c.id.starts_with(wanted)).collect();
     let claim = match matching.as_slice() {
         [one] => *one,
@@ -46,7 +51,6 @@ pub fn review(
             many.len()
         ),
     };
-    let store = open_existing(store_dir)?;
     let entry = review::append(&store, claim, args.status, args.by.trim(), &args.note)?;
     print(&format!(
         "{} {}  {}  by {}  (review log entry sha256:{})\n",
@@ -66,7 +70,7 @@ pub fn reviews(
 ) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
     let log = review::read(&store)?;
-    let claims = all_claims(store_dir, sources)?;
+    let claims = all_claims(&store, store_dir, sources)?;
     let shown: Vec<&Review> = if args.history {
         log.iter().collect()
     } else {

@@ -231,6 +231,27 @@ mod fast {
             "{}",
             recording.stderr()
         );
+        let page = "all the user data ".repeat(60);
+        let huge = work.run(&["quote", &page]);
+        assert_eq!(huge.code(), 2);
+        assert!(
+            huge.stderr()
+                .contains("the quote has 240 words; at most 200"),
+            "{}",
+            huge.stderr()
+        );
+        std::fs::write(
+            work.path().join("long.md"),
+            format!("She said \"see everything\" and \"{page}\"."),
+        )
+        .unwrap();
+        let long = work.run(&["quote", "--draft", "long.md"]);
+        assert_eq!(long.code(), 2);
+        assert!(
+            long.stderr().contains("long.md: quotation 2 has 240 words"),
+            "{}",
+            long.stderr()
+        );
         let no_store = Workdir::new().run(&["quote", "see everything"]);
         assert_eq!(no_store.code(), 2);
         assert!(
