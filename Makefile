@@ -23,6 +23,11 @@ $(MODELS)/ggml-tiny.en.bin:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch tiny.en
 
+# the second listen (`verbatim relisten`) and the multilingual work
+$(MODELS)/ggml-base.bin:
+	$(MAKE) build
+	$(VERBATIM) --models-dir $(MODELS) models fetch base
+
 $(MODELS)/resemblyzer-0.1.4-pretrained.pt:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch resemblyzer
@@ -35,7 +40,7 @@ $(MODELS)/all-MiniLM-L6-v2/model.safetensors:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch minilm
 
-model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt $(MODELS)/all-MiniLM-L6-v2/model.safetensors
+model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/ggml-base.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt $(MODELS)/all-MiniLM-L6-v2/model.safetensors
 
 # Ingest the shipped sample corpus and show what came out.
 demo: model

@@ -15,6 +15,9 @@
 //! Gaps (`verbatim-bench gaps`, `gaps.rs`): gap markers over no speech, and speech lost, on the
 //! English development meetings mixed with generated room noise.
 //!
+//! Second listen (`verbatim-bench relisten`, `relisten.rs`): time per claim, and the flags
+//! against the corpus truth.
+//!
 //! Each measured run is a child process, so its peak RSS is its own.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +31,7 @@ mod asr;
 mod gaps;
 #[path = "../tests/support/long_recording.rs"]
 mod long_recording;
+mod relisten;
 #[path = "../tests/support/score.rs"]
 mod score;
 #[path = "../tests/support/speaker_score.rs"]
@@ -76,6 +80,8 @@ fn main() {
         Some("gaps") => AudioSetup::new().and_then(|setup| {
             gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
+        Some("relisten") => AudioSetup::new()
+            .and_then(|setup| relisten::relisten_bench(&setup, args.get(2).map(Path::new))),
         Some("asr") => AudioSetup::new().and_then(|setup| {
             asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
             asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
@@ -88,7 +94,8 @@ fn main() {
                 let setup = AudioSetup::new()?;
                 asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
                 asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
-                gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
+                gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
+                relisten::relisten_bench(&setup, None)
             })
             .and_then(|_| speakers_bench())
             .and_then(|_| meaning_bench(100_000))

@@ -169,6 +169,12 @@ pub enum Command {
     Review(ReviewArgs),
     /// The review log: each claim's latest review (or every entry with --history).
     Reviews(ReviewsArgs),
+    /// Listen again: re-transcribe each claim's audio (plus a margin) with a second model and
+    /// flag the claims where it hears other words.
+    Relisten(RelistenArgs),
+    /// Write an evidence bundle: a zip with the quote table, each claim's audio clip and
+    /// transcript excerpt, the recordings' provenance, the rules, the review log and SHA256SUMS.
+    Bundle(BundleArgs),
     /// The speakers found by voice across recordings: list, name, merge, split off.
     Speakers {
         /// What to do with speakers.
@@ -476,6 +482,52 @@ pub struct ReviewArgs {
     /// Who reviewed.
     #[arg(long)]
     pub by: String,
+}
+
+/// `verbatim bundle`.
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// The zip to write.
+    pub out: PathBuf,
+    /// Which claims.
+    #[command(flatten)]
+    pub filters: Filters,
+    /// Only claims whose latest review is verified, disputed or unclear (and not stale), whose
+    /// review is stale, or that are unreviewed.
+    #[arg(long, value_parser = parsed::<verbatim::review::ReviewFilter>)]
+    pub review: Option<verbatim::review::ReviewFilter>,
+    /// Folder that relative source paths in the manifest are resolved against (default: the
+    /// current folder), as for `verify`.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+/// `verbatim relisten`.
+#[derive(Debug, Args)]
+pub struct RelistenArgs {
+    /// Claim ids, or prefixes of them that only one claim has.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub claims: Vec<String>,
+    /// Every claim.
+    #[arg(long)]
+    pub all: bool,
+    /// The second model: a name in the models folder (base, small, ...) or a path to a ggml
+    /// file. It should differ from the one that made the transcript.
+    #[arg(long, default_value = "base")]
+    pub model: String,
+    /// Beam width for the second listen.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub beam: u16,
+    /// Whisper threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Folder that relative source paths in the manifest are resolved against (default: the
+    /// current folder), as for `verify`.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// table or json.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 /// `--format` of `reviews`.

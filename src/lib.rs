@@ -2,7 +2,7 @@
 //!
 //! The library turns recordings into citable evidence: it decodes audio ([`audio`]), transcribes
 //! it with Whisper ([`transcribe`]), keeps every transcript with its provenance in an evidence
-//! store on disk ([`store`]) and renders transcripts for people and tools ([`export`]). Claims
+//! store on disk ([`store`]), with a hash-chained journal of every write ([`journal`]), and renders transcripts for people and tools ([`export`]). Claims
 //! ([`claims`]) come from rules and, beside them, a sentence-embedding model ([`meaning`]),
 //! which also ranks segments for search by meaning ([`search`]); [`sentence`] is the one
 //! sentence splitter; [`text`] holds the token joining and text filters the stages share.
@@ -20,6 +20,8 @@
 #![deny(missing_docs)]
 
 pub mod audio;
+pub mod bundle;
+pub mod chain;
 pub mod claims;
 pub mod dsp;
 pub mod error;
@@ -27,12 +29,14 @@ pub mod export;
 pub mod files;
 pub mod hash;
 pub mod import;
+pub mod journal;
 pub mod meaning;
 pub mod model;
 pub mod models;
 pub mod phase;
 pub mod pipeline;
 pub mod quote;
+pub mod relisten;
 pub mod review;
 pub mod search;
 pub mod select;

@@ -10,6 +10,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // every write to a store is journaled with the command that made it
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    verbatim::journal::set_reason(format!("verbatim {}", args.join(" ")));
     match cmd::run(cli) {
         Ok(code) => code.into(),
         Err(error) => {

@@ -30,7 +30,7 @@ pub const MAX_MATCHES: usize = 5;
 pub const MAX_QUOTE_WORDS: usize = 200;
 
 /// One edit between the quote and what the transcript says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Edit {
     /// The quote has `quote` where the transcript has `said`.
@@ -325,6 +325,9 @@ struct Alignment {
     start: usize,
     end: usize,
     edits: Vec<Edit>,
+    /// For each edit, the index in `said` of the word it changes or drops, or for a word
+    /// added, of the word it comes before.
+    said_at: Vec<usize>,
 }
 
 impl Alignment {
@@ -341,18 +344,7 @@ fn align(quote: &[String], said: &[String], threshold: f64) -> Vec<Alignment> {
     if m == 0 || n == 0 {
         return Vec::new();
     }
-    // cost[i][j]: fewest edits turning a stretch of `said` ending at j into quote[..i]
-    let width = n + 1;
-    let mut cost = vec![0u32; (m + 1) * width];
-    for i in 1..=m {
-        cost[i * width] = i as u32;
-        for j in 1..=n {
-            let substitute = cost[(i - 1) * width + j - 1] + u32::from(quote[i - 1] != said[j - 1]);
-            let added = cost[(i - 1) * width + j] + 1;
-            let dropped = cost[i * width + j - 1] + 1;
-            cost[i * width + j] = substitute.min(added).min(dropped);
-        }
-    }
+    let (cost, width) = costs(quote, said);
     // each end whose cost is a local minimum is a candidate; trace it back
     let last = &cost[m * width..];
     let mut found: Vec<Alignment> = Vec::new();
@@ -385,12 +377,45 @@ fn align(quote: &[String], said: &[String], threshold: f64) -> Vec<Alignment> {
     found
 }
 
+/// `cost[i * width + j]`: the fewest edits turning a stretch of `said` ending at `j` into
+/// `quote[..i]` (a stretch may start anywhere), with `width = said.len() + 1`.
+fn costs(quote: &[String], said: &[String]) -> (Vec<u32>, usize) {
+    let (m, n) = (quote.len(), said.len());
+    let width = n + 1;
+    let mut cost = vec![0u32; (m + 1) * width];
+    for i in 1..=m {
+        cost[i * width] = i as u32;
+        for j in 1..=n {
+            let substitute = cost[(i - 1) * width + j - 1] + u32::from(quote[i - 1] != said[j - 1]);
+            let added = cost[(i - 1) * width + j] + 1;
+            let dropped = cost[i * width + j - 1] + 1;
+            cost[i * width + j] = substitute.min(added).min(dropped);
+        }
+    }
+    (cost, width)
+}
+
+/// The edits of `quote`'s best alignment anywhere within `said` (normalised words, see
+/// [`words`]), the one ending latest of equally good ones (so a last word heard otherwise is a
+/// change, not a word added), each with the index in `said` of the word it
+/// changes or drops, or for a word the quote adds, of the word it comes before (`said.len()`
+/// at the end); none when every word matches in order.
+pub fn best_alignment(quote: &[String], said: &[String]) -> Vec<(Edit, usize)> {
+    let (cost, width) = costs(quote, said);
+    let last = &cost[quote.len() * width..];
+    let end = (0..width)
+        .min_by_key(|&j| (last[j], std::cmp::Reverse(j)))
+        .unwrap_or(0);
+    let alignment = trace(quote, said, &cost, width, end);
+    alignment.edits.into_iter().zip(alignment.said_at).collect()
+}
+
 /// Follows the cheapest path back from `said[..end]` with the whole quote, preferring
 /// matches, then words left out, then changes, then words added.
 fn trace(quote: &[String], said: &[String], cost: &[u32], width: usize, end: usize) -> Alignment {
     let (mut i, mut j) = (quote.len(), end);
     // the path back, `None` for a matched word
-    let mut path: Vec<Option<Edit>> = Vec::new();
+    let mut path: Vec<Option<(Edit, usize)>> = Vec::new();
     while i > 0 {
         let here = cost[i * width + j];
         if j > 0 {
@@ -404,31 +429,42 @@ fn trace(quote: &[String], said: &[String], cost: &[u32], width: usize, end: usi
             }
             // a word left out reads better than a change that shifts the quote's start
             if cost[i * width + j - 1] + 1 == here {
-                path.push(Some(Edit::Dropped {
-                    said: said[j - 1].clone(),
-                }));
+                path.push(Some((
+                    Edit::Dropped {
+                        said: said[j - 1].clone(),
+                    },
+                    j - 1,
+                )));
                 j -= 1;
                 continue;
             }
             if !same && diagonal + 1 == here {
-                path.push(Some(Edit::Changed {
-                    quote: quote[i - 1].clone(),
-                    said: said[j - 1].clone(),
-                }));
+                path.push(Some((
+                    Edit::Changed {
+                        quote: quote[i - 1].clone(),
+                        said: said[j - 1].clone(),
+                    },
+                    j - 1,
+                )));
                 i -= 1;
                 j -= 1;
                 continue;
             }
         }
-        path.push(Some(Edit::Added {
-            quote: quote[i - 1].clone(),
-        }));
+        path.push(Some((
+            Edit::Added {
+                quote: quote[i - 1].clone(),
+            },
+            j,
+        )));
         i -= 1;
     }
+    let (edits, said_at) = path.into_iter().rev().flatten().unzip();
     Alignment {
         start: j,
         end,
-        edits: path.into_iter().rev().flatten().collect(),
+        edits,
+        said_at,
     }
 }
 

@@ -5,18 +5,16 @@
 //! the quote and of the citation it was given on, so that a claim whose words or citation
 //! changed afterwards (a rescan, a speaker rename) shows its review as stale. Each entry holds
 //! the SHA-256 of the one before (`prev_sha256`) and its own (`sha256`, over the entry with that
-//! field empty), so an edited, removed or reordered entry breaks the chain at its line.
-//! `reviews.head.json` records the count and the last entry's hash, so that removing the last
-//! entries is seen too. Appends hold `reviews.lock`, so reviewers working at once lose nothing.
-//! A broken log is reported and never rewritten: nothing is appended to it.
-
-use std::io::Write;
+//! field empty): a [`chain`](crate::chain) log, with `reviews.head.json` beside it and
+//! `reviews.lock` held while appending, so reviewers working at once lose nothing. A broken log
+//! is reported and never rewritten: nothing is appended to it.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::chain::{self, Log};
 use crate::claims::Claim;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hash::sha256_hex;
 use crate::store::Store;
 
@@ -26,8 +24,18 @@ pub const REVIEWS_FILE: &str = "reviews.jsonl";
 pub const REVIEWS_HEAD: &str = "reviews.head.json";
 /// Held while appending.
 pub const REVIEWS_LOCK: &str = "reviews.lock";
+/// A break in the log's chain.
+pub use crate::chain::Broken;
 /// `prev_sha256` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use crate::chain::GENESIS;
+
+const LOG: Log = Log {
+    file: REVIEWS_FILE,
+    head: REVIEWS_HEAD,
+    lock: REVIEWS_LOCK,
+    entry: "review entry",
+    check_all_on_append: true,
+};
 
 /// A fact-checker's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,18 +98,9 @@ pub struct Review {
     pub sha256: String,
 }
 
-impl Review {
-    /// This entry's hash: over its JSON with `sha256` empty.
-    fn own_hash(&self) -> String {
-        let mut blank = self.clone();
-        blank.sha256 = String::new();
-        sha256_hex(
-            serde_json::to_string(&blank)
-                .expect("a review always serializes")
-                .as_bytes(),
-        )
-    }
+crate::linked_by_fields!(Review);
 
+impl Review {
     /// Whether the claim's quote or citation changed since this review.
     pub fn is_stale(&self, claim: &Claim) -> bool {
         self.quote_sha256 != sha256_hex(claim.quote.as_bytes())
@@ -109,119 +108,15 @@ impl Review {
     }
 }
 
-/// What [`check`] found wrong with a log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broken {
-    /// The line (from 1) where the chain breaks.
-    pub line: usize,
-    /// What is wrong there.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Broken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} line {}: {}", REVIEWS_FILE, self.line, self.reason)
-    }
-}
-
-/// The head file: how long the log was after the last append, and its last hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Head {
-    count: usize,
-    sha256: String,
-}
-
-/// Reads and checks the log's entries against each other and against `head` (when known).
-fn check_bytes(bytes: &[u8], head: Option<&Head>) -> std::result::Result<Vec<Review>, Broken> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Broken {
-        line: 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count(),
-        reason: "not UTF-8 text".into(),
-    })?;
-    let mut reviews: Vec<Review> = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
-        let review: Review = serde_json::from_str(line).map_err(|e| Broken {
-            line: number,
-            reason: format!("not a review entry ({e})"),
-        })?;
-        if review.own_hash() != review.sha256 {
-            return Err(Broken {
-                line: number,
-                reason: "the entry was changed after it was written (its sha256 does not match)"
-                    .into(),
-            });
-        }
-        let expected = reviews.last().map_or(GENESIS, |r| r.sha256.as_str());
-        if review.prev_sha256 != expected {
-            return Err(Broken {
-                line: number,
-                reason: "the chain is broken here: an entry before it was removed, reordered or \
-                         replaced"
-                    .into(),
-            });
-        }
-        reviews.push(review);
-    }
-    if let Some(head) = head {
-        match head.count.checked_sub(1).map(|i| reviews.get(i)) {
-            Some(None) => {
-                return Err(Broken {
-                    line: reviews.len() + 1,
-                    reason: format!(
-                        "the log ends after {} entries but {} were written: entries were removed \
-                         from its end",
-                        reviews.len(),
-                        head.count
-                    ),
-                })
-            }
-            Some(Some(last)) if last.sha256 != head.sha256 => {
-                return Err(Broken {
-                    line: head.count,
-                    reason: "the entry differs from the one last written here".into(),
-                })
-            }
-            _ => {}
-        }
-    }
-    Ok(reviews)
-}
-
-fn head(store: &Store) -> Result<Option<Head>> {
-    let path = store.root().join(REVIEWS_HEAD);
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| Error::CorruptStore {
-                path,
-                reason: e.to_string(),
-            }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(&path, e)),
-    }
-}
-
 /// The log's entries in order, checked; an empty list when there is no log yet. `Err(Ok)` is
 /// a broken chain (see [`Broken`]); `Err(Err)` a file that cannot be read.
 pub fn check(store: &Store) -> Result<std::result::Result<Vec<Review>, Broken>> {
-    let path = store.root().join(REVIEWS_FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(Error::io(&path, e)),
-    };
-    Ok(check_bytes(&bytes, head(store)?.as_ref()))
+    LOG.check(store.root())
 }
 
 /// The log's entries, or an error naming the broken line.
 pub fn read(store: &Store) -> Result<Vec<Review>> {
-    check(store)?.map_err(|broken| Error::CorruptStore {
-        path: store.root().join(REVIEWS_FILE),
-        reason: format!("{broken}; the log is left as it is"),
-    })
+    LOG.read(store.root())
 }
 
 /// Appends a review of `claim`, under the lock, to an intact log.
@@ -232,42 +127,68 @@ pub fn append(
     by: &str,
     note: &str,
 ) -> Result<Review> {
-    let _lock = store.lock_named(REVIEWS_LOCK)?;
-    let reviews = read(store)?;
-    let mut review = Review {
-        claim_id: claim.id.clone(),
-        status,
-        by: by.to_string(),
-        at: OffsetDateTime::now_utc(),
-        note: note.to_string(),
-        quote_sha256: sha256_hex(claim.quote.as_bytes()),
-        citation_sha256: sha256_hex(claim.citation().as_bytes()),
-        prev_sha256: reviews
-            .last()
-            .map_or_else(|| GENESIS.to_string(), |r| r.sha256.clone()),
-        sha256: String::new(),
-    };
-    review.sha256 = review.own_hash();
-    let path = store.root().join(REVIEWS_FILE);
-    let mut line = serde_json::to_string(&review).expect("a review always serializes");
-    line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    file.write_all(line.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io(&path, e))?;
-    let head = Head {
-        count: reviews.len() + 1,
-        sha256: review.sha256.clone(),
-    };
-    crate::files::write_atomic(
-        &store.root().join(REVIEWS_HEAD),
-        &serde_json::to_vec(&head).expect("a head always serializes"),
-    )?;
+    let review = LOG.append(store.root(), || {
+        Ok(Review {
+            claim_id: claim.id.clone(),
+            status,
+            by: by.to_string(),
+            at: OffsetDateTime::now_utc(),
+            note: note.to_string(),
+            quote_sha256: sha256_hex(claim.quote.as_bytes()),
+            citation_sha256: sha256_hex(claim.citation().as_bytes()),
+            prev_sha256: chain::GENESIS.to_string(),
+            sha256: String::new(),
+        })
+    })?;
+    crate::journal::record(store.root(), &[REVIEWS_FILE])?;
     Ok(review)
+}
+
+/// A claim's latest review as the claims show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewState {
+    /// `verified`, `disputed` or `unclear`; `stale` when the claim's quote or citation changed
+    /// since.
+    pub status: String,
+    /// Who reviewed.
+    pub by: String,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// The reviewer's note.
+    pub note: String,
+}
+
+impl ReviewState {
+    /// `verified by Ana, 2026-12-03`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} by {}, {}",
+            self.status,
+            self.by,
+            &self.at[..self.at.len().min(10)]
+        )
+    }
+}
+
+/// Gives each claim its latest review (see [`latest`]), `stale` where the claim changed since.
+pub fn attach(claims: &mut [Claim], latest: &[&Review]) {
+    for claim in claims {
+        if let Some(review) = latest.iter().find(|r| r.claim_id == claim.id) {
+            claim.review = Some(ReviewState {
+                status: if review.is_stale(claim) {
+                    "stale".to_string()
+                } else {
+                    review.status.name().to_string()
+                },
+                by: review.by.clone(),
+                at: review
+                    .at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                note: review.note.clone(),
+            });
+        }
+    }
 }
 
 /// The latest review of each claim, in log order of those latest entries.
@@ -324,6 +245,7 @@ impl ReviewFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::Linked;
 
     fn entry(claim: &str, prev: &str) -> Review {
         let mut review = Review {
@@ -341,59 +263,11 @@ mod tests {
         review
     }
 
-    fn log(entries: &[Review]) -> Vec<u8> {
-        entries
-            .iter()
-            .map(|e| serde_json::to_string(e).unwrap() + "\n")
-            .collect::<String>()
-            .into_bytes()
-    }
-
     fn chain() -> Vec<Review> {
         let a = entry("a", GENESIS);
         let b = entry("b", &a.sha256);
         let c = entry("c", &b.sha256);
         vec![a, b, c]
-    }
-
-    #[test]
-    fn an_intact_chain_reads_back() {
-        let entries = chain();
-        let head = Head {
-            count: 3,
-            sha256: entries[2].sha256.clone(),
-        };
-        assert_eq!(check_bytes(&log(&entries), Some(&head)).unwrap(), entries);
-        assert_eq!(check_bytes(b"", None).unwrap(), []);
-    }
-
-    #[test]
-    fn an_edited_removed_or_swapped_entry_names_its_line() {
-        let entries = chain();
-        let bytes = log(&entries);
-        // one byte of the second entry's note
-        let text = String::from_utf8(bytes.clone()).unwrap();
-        let edited = text
-            .replacen("\"note\":\"\"", "\"note\":\"x\"", 2)
-            .replacen("\"note\":\"x\"", "\"note\":\"\"", 1);
-        assert_eq!(check_bytes(edited.as_bytes(), None).unwrap_err().line, 2);
-        // the middle entry removed
-        let removed = log(&[entries[0].clone(), entries[2].clone()]);
-        assert_eq!(check_bytes(&removed, None).unwrap_err().line, 2);
-        // two entries swapped
-        let swapped = log(&[entries[1].clone(), entries[0].clone(), entries[2].clone()]);
-        assert_eq!(check_bytes(&swapped, None).unwrap_err().line, 1);
-        // the last entry removed: only the head knows
-        let head = Head {
-            count: 3,
-            sha256: entries[2].sha256.clone(),
-        };
-        let short = log(&entries[..2]);
-        let broken = check_bytes(&short, Some(&head)).unwrap_err();
-        assert_eq!(broken.line, 3);
-        assert!(broken.reason.contains("removed"), "{broken}");
-        // not JSON
-        assert_eq!(check_bytes(b"{\n", None).unwrap_err().line, 1);
     }
 
     #[test]
@@ -409,28 +283,7 @@ mod tests {
 
     #[test]
     fn review_filters_select_by_the_latest_verdict_on_the_claim_as_it_is() {
-        let claim = |id: &str, quote: &str| Claim {
-            id: id.into(),
-            kind: "access".into(),
-            rule: "access-modal".into(),
-            found_by: crate::claims::FoundBy::Rule,
-            score: None,
-            quote: quote.into(),
-            speaker: Some("Engineering Manager".into()),
-            recording: "standup.wav".into(),
-            sha256: "3fa2c4d5e6f70011".into(),
-            recording_date: None,
-            start_ms: 1_000,
-            end_ms: 5_000,
-            segments: [0, 0],
-            actor: None,
-            data: None,
-            place: None,
-            dates: Vec::new(),
-            context_before: None,
-            context_after: None,
-            flags: Vec::new(),
-        };
+        let claim = crate::claims::tests::sample_claim;
         let (a, b, c) = (claim("a", "one"), claim("b", "two"), claim("c", "three"));
         let mut verified = entry("a", GENESIS);
         verified.quote_sha256 = sha256_hex(a.quote.as_bytes());

@@ -166,6 +166,8 @@ pub fn stored_claims(
     missing: Missing,
 ) -> Result<StoredClaims> {
     let statuses = last_statuses(store)?;
+    let reviews = crate::review::read(store)?;
+    let latest = crate::review::latest(&reviews);
     let mut out = StoredClaims::default();
     for recording in store.recordings().iter().filter(|r| wanted(r)) {
         let set = match store.derived::<ClaimSet>(CLAIMS_DIR, &recording.sha256)? {
@@ -188,7 +190,13 @@ pub fn stored_claims(
             Some(SourceStatus::Missing { .. }) => Some(ClaimFlag::SourceMissing),
             _ => None,
         };
-        out.claims.extend(set.claims.into_iter().map(|mut claim| {
+        let mut claims = set.claims;
+        crate::relisten::attach(
+            &mut claims,
+            &crate::relisten::load(store, &recording.sha256)?,
+        );
+        crate::review::attach(&mut claims, &latest);
+        out.claims.extend(claims.into_iter().map(|mut claim| {
             claim.flags.extend(extra);
             claim
         }));

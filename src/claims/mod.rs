@@ -49,6 +49,8 @@ pub enum ClaimFlag {
     SourceMissing,
     /// Only the meaning model found this claim, no rule: listen before quoting it.
     ModelOnly,
+    /// A second model, listening again, heard other words (`verbatim relisten`).
+    SecondListenDiffers,
 }
 
 /// How a claim was found.
@@ -96,6 +98,7 @@ impl ClaimFlag {
             ClaimFlag::SourceChanged => "source_changed",
             ClaimFlag::SourceMissing => "source_missing",
             ClaimFlag::ModelOnly => "model_only",
+            ClaimFlag::SecondListenDiffers => "second_listen_differs",
         }
     }
 }
@@ -146,6 +149,13 @@ pub struct Claim {
     pub context_after: Option<String>,
     /// Warnings.
     pub flags: Vec<ClaimFlag>,
+    /// What a second model heard here (`verbatim relisten`), shown while the quote is the one
+    /// it checked; never stored with the claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_listen: Option<crate::relisten::SecondListen>,
+    /// Its latest review (`verbatim review`); never stored with the claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::ReviewState>,
 }
 
 impl Claim {
@@ -224,6 +234,8 @@ pub fn extract(rules: &Rules, recording: &Recording, transcript: &Transcript) ->
             dates: dates.clone(),
             context_before: context(i.checked_sub(1)),
             context_after: context(Some(i + 1)),
+            second_listen: None,
+            review: None,
             flags: flags.clone(),
         };
         for m in matches {
@@ -402,10 +414,38 @@ fn claim_id(sha256: &str, start_ms: u64, rule: &str, offset: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::sentences::tests::cue;
     use super::*;
     use crate::model::sample_recording;
+
+    /// A claim for tests of what reads claims: an access claim in `standup.wav` at 1 s.
+    pub(crate) fn sample_claim(id: &str, quote: &str) -> Claim {
+        Claim {
+            id: id.into(),
+            kind: "access".into(),
+            rule: "access-modal".into(),
+            found_by: FoundBy::Rule,
+            score: None,
+            quote: quote.into(),
+            speaker: Some("Engineering Manager".into()),
+            recording: "standup.wav".into(),
+            sha256: "3fa2c4d5e6f70011".into(),
+            recording_date: None,
+            start_ms: 1_000,
+            end_ms: 6_000,
+            segments: [0, 0],
+            actor: None,
+            data: None,
+            place: None,
+            dates: Vec::new(),
+            context_before: None,
+            context_after: None,
+            flags: Vec::new(),
+            second_listen: None,
+            review: None,
+        }
+    }
 
     #[test]
     fn a_claim_carries_its_citation_context_dates_and_flags() {

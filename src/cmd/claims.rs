@@ -111,10 +111,19 @@ pub fn timeline(
 }
 
 pub fn rules(store_dir: &Path, sources: &ClaimSources, args: RulesArgs) -> anyhow::Result<Status> {
-    let rules = sources.rules.as_deref();
     let text = if args.default {
         verbatim::claims::rules::DEFAULT_RULES.to_string()
     } else {
+        rules_in_force(store_dir, sources)?
+    };
+    print(&text)?;
+    Ok(Status::Success)
+}
+
+/// The rules in force as text, headed by where they come from.
+pub fn rules_in_force(store_dir: &Path, sources: &ClaimSources) -> anyhow::Result<String> {
+    let rules = sources.rules.as_deref();
+    let text = {
         let in_store = store_dir.join(select::STORE_RULES);
         let path = rules
             .map(Path::to_path_buf)
@@ -132,13 +141,12 @@ pub fn rules(store_dir: &Path, sources: &ClaimSources, args: RulesArgs) -> anyho
             ),
         }
     };
-    print(&text)?;
-    Ok(Status::Success)
+    Ok(text)
 }
 
 /// The stored claims that pass the filters (see [`verbatim::select::claims`]); a note on stderr
 /// says when some were found with other rules than those in force.
-fn selected(
+pub fn selected(
     store: &Store,
     rules: &Rules,
     filters: &Filters,

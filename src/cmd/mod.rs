@@ -1,12 +1,14 @@
 //! One module per subcommand: each turns its clap arguments into a library configuration, calls
 //! the library, and prints. Nothing else in the crate knows about the command line.
 
+mod bundle;
 mod claims;
 mod import;
 mod ingest;
 mod list;
 mod models;
 mod quote;
+mod relisten;
 mod review;
 mod search;
 mod serve;
@@ -59,6 +61,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Quote(args) => quote::run(&cli.store, args),
         Command::Review(args) => review::review(&cli.store, &sources, args),
         Command::Reviews(args) => review::reviews(&cli.store, &sources, args),
+        Command::Relisten(args) => relisten::run(&cli.store, &sources, args),
+        Command::Bundle(args) => bundle::run(&cli.store, &sources, args),
         Command::Speakers { command } => speakers::run(&cli.store, &sources, command),
         Command::Serve(args) => serve::run(&cli.store, &sources, args),
         Command::Search(args) => search::run(&cli.store, &sources, args),

@@ -17,7 +17,7 @@ use super::{print, Status};
 use crate::cli::{ReviewArgs, ReviewsArgs, ReviewsFormat};
 
 /// Every stored claim, as `claims` shows them.
-fn all_claims(
+pub(super) fn all_claims(
     store: &Store,
     store_dir: &Path,
     sources: &ClaimSources,
@@ -42,15 +42,7 @@ pub fn review(
     );
     let store = open_existing(store_dir)?;
     let claims = all_claims(&store, store_dir, sources)?;
-    let matching: Vec<&Claim> = claims.iter().filter(|c| c.id.starts_with(wanted)).collect();
-    let claim = match matching.as_slice() {
-        [one] => *one,
-        [] => anyhow::bail!("no claim has the id `{wanted}` (see `verbatim claims`)"),
-        many => anyhow::bail!(
-            "`{wanted}` starts the ids of {} claims; give more of the id",
-            many.len()
-        ),
-    };
+    let claim = find_claim(&claims, wanted)?;
     let entry = review::append(&store, claim, args.status, args.by.trim(), &args.note)?;
     print(&format!(
         "{} {}  {}  by {}  (review log entry sha256:{})\n",
@@ -61,6 +53,19 @@ pub fn review(
         &entry.sha256[..12]
     ))?;
     Ok(Status::Success)
+}
+
+/// The one claim whose id starts with `wanted`.
+pub(super) fn find_claim<'a>(claims: &'a [Claim], wanted: &str) -> anyhow::Result<&'a Claim> {
+    let matching: Vec<&Claim> = claims.iter().filter(|c| c.id.starts_with(wanted)).collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => anyhow::bail!("no claim has the id `{wanted}` (see `verbatim claims`)"),
+        many => anyhow::bail!(
+            "`{wanted}` starts the ids of {} claims; give more of the id",
+            many.len()
+        ),
+    }
 }
 
 pub fn reviews(

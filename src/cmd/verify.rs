@@ -1,10 +1,12 @@
 //! `verbatim verify`: re-hash every source file against the manifest, print what changed or
-//! went missing, keep the result for the claims exports, check the review log's hash chain,
-//! and exit 1 on any mismatch or break.
+//! went missing, keep the result for the claims exports, check the review log's hash chain and
+//! every stored file against the store's journal, and exit 1 on any mismatch or break.
 
 use std::path::Path;
 
 use serde_json::json;
+use verbatim::journal::{self, FileStatus};
+use verbatim::store::Store;
 use verbatim::verify::{record, verify, SourceStatus};
 
 use super::transcript::open_existing;
@@ -32,6 +34,7 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
         ))),
         Err(broken) => Some(Err(format!("BROKEN   review log  {broken}\n"))),
     };
+    let journal = journal_lines(&store)?;
     let text = match args.format {
         TableFormat::Json => serde_json::to_string_pretty(&json!(checks))? + "\n",
         TableFormat::Table => {
@@ -62,6 +65,7 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
             if let Some(Ok(line) | Err(line)) = &reviews {
                 out.push_str(line);
             }
+            out.push_str(&journal.text);
             out
         }
     };
@@ -70,9 +74,85 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
     if let (TableFormat::Json, Some(Err(line))) = (args.format, &reviews) {
         eprint!("{line}");
     }
-    Ok(if bad > 0 || broken_log {
+    if args.format == TableFormat::Json && !journal.clean {
+        eprint!("{}", journal.text);
+    }
+    Ok(if bad > 0 || broken_log || !journal.clean {
         Status::Partial
     } else {
         Status::Success
+    })
+}
+
+/// The journal's check, as lines: each stored file that differs from what verbatim last wrote,
+/// then a summary.
+struct JournalLines {
+    text: String,
+    clean: bool,
+}
+
+fn journal_lines(store: &Store) -> anyhow::Result<JournalLines> {
+    let report = journal::check(store.root())?;
+    // a file's recording, by the SHA-256 in its name
+    let owner = |path: &str| -> String {
+        let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy());
+        stem.and_then(|sha| store.find_by_sha256(&sha))
+            .map(|r| format!(" ({})", r.name))
+            .unwrap_or_default()
+    };
+    let mut text = String::new();
+    for file in &report.files {
+        let path = &file.path;
+        let line = match &file.status {
+            FileStatus::Ok => continue,
+            FileStatus::Changed {
+                recorded_sha256,
+                actual_sha256,
+            } => format!(
+                "CHANGED  {path}{}: changed outside verbatim: sha256 is now {}, the journal \
+                 recorded {}\n",
+                owner(path),
+                &actual_sha256[..12],
+                &recorded_sha256[..12]
+            ),
+            FileStatus::Missing { recorded_sha256 } => format!(
+                "MISSING  {path}{}: verbatim wrote it (sha256 {}) but it is gone\n",
+                owner(path),
+                &recorded_sha256[..12]
+            ),
+            FileStatus::NotJournaled { actual_sha256 } => format!(
+                "CHANGED  {path}{}: written outside verbatim: not in the journal (sha256 {})\n",
+                owner(path),
+                &actual_sha256[..12]
+            ),
+        };
+        text.push_str(&line);
+    }
+    let bad = report
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Ok)
+        .count();
+    match &report.broken {
+        Some(broken) => text.push_str(&format!("BROKEN   journal  {broken}\n")),
+        None if report.entries == 0 => {}
+        None => text.push_str(&format!(
+            "{}journal  {} entries, {} stored files, {bad} changed outside verbatim\n",
+            if bad == 0 { "ok       " } else { "CHANGED  " },
+            report.entries,
+            report.files.len()
+        )),
+    }
+    if let Some((reason, at)) = &report.started {
+        if reason == journal::STARTED_AS_FOUND {
+            text.push_str(&format!(
+                "note     the journal was started {at} from the store as found: files written \
+                 before then are vouched for only from then on\n"
+            ));
+        }
+    }
+    Ok(JournalLines {
+        clean: report.is_clean(),
+        text,
     })
 }

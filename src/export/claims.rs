@@ -45,6 +45,25 @@ fn dates(claim: &Claim) -> String {
         .join("; ")
 }
 
+/// `agrees (base)`, `differs (base): "home" -> "phone"`, or empty.
+fn second_listen(claim: &Claim) -> String {
+    claim.second_listen.as_ref().map_or_else(String::new, |l| {
+        if l.agrees {
+            format!("agrees ({})", l.model)
+        } else {
+            let edits: Vec<String> = l.differences.iter().map(ToString::to_string).collect();
+            format!("differs ({}): {}", l.model, edits.join(", "))
+        }
+    })
+}
+
+fn review(claim: &Claim) -> String {
+    claim
+        .review
+        .as_ref()
+        .map_or_else(|| "unreviewed".to_string(), |r| r.summary())
+}
+
 fn flags(claim: &Claim) -> String {
     claim
         .flags
@@ -82,6 +101,9 @@ pub fn csv(claims: &[Claim], cells: Cells) -> Result<String> {
             "rule",
             "found_by",
             "score",
+            "review",
+            "reviewed_by",
+            "second_listen",
         ],
         cells,
     )?;
@@ -109,6 +131,9 @@ pub fn csv(claims: &[Claim], cells: Cells) -> Result<String> {
             &claim.rule,
             claim.found_by.name(),
             &claim.score.map(|s| format!("{s:.3}")).unwrap_or_default(),
+            claim.review.as_ref().map_or("", |r| r.status.as_str()),
+            claim.review.as_ref().map_or("", |r| r.by.as_str()),
+            &second_listen(claim),
         ])?;
     }
     out.finish()
@@ -123,16 +148,17 @@ pub fn markdown(claims: &[Claim]) -> String {
             .replace('<', "&lt;")
             .replace('>', "&gt;")
     };
-    let mut out = String::from("| kind | quote | speaker | dates | flags | citation |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
+    let mut out = String::from("| kind | quote | speaker | dates | flags | review | citation |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
     for claim in claims {
         out.push_str(&format!(
-            "| {} | \"{}\" | {} | {} | {} | {} |\n",
+            "| {} | \"{}\" | {} | {} | {} | {} | {} |\n",
             cell(&claim.kind),
             cell(&claim.quote),
             cell(claim.speaker.as_deref().unwrap_or("unknown")),
             cell(&dates(claim)),
             cell(&flags(claim)),
+            cell(&review(claim)),
             cell(&claim.citation()),
         ));
     }
@@ -157,6 +183,16 @@ pub fn table(claims: &[Claim]) -> String {
         }
         if !claim.flags.is_empty() {
             out.push_str(&format!("    flags: {}\n", flags(claim)));
+        }
+        if let Some(r) = &claim.review {
+            out.push_str(&format!("    review: {}", r.summary()));
+            if !r.note.is_empty() {
+                out.push_str(&format!(": {}", r.note));
+            }
+            out.push('\n');
+        }
+        if claim.second_listen.is_some() {
+            out.push_str(&format!("    second listen: {}\n", second_listen(claim)));
         }
     }
     out

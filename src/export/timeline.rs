@@ -49,6 +49,9 @@ pub struct Row {
     pub citation: String,
     /// The claim's flags, by name.
     pub flags: Vec<String>,
+    /// The claim's latest review (`verified by Ana, 2026-12-03`; `stale by ...` when the claim
+    /// changed since); none when unreviewed.
+    pub review: Option<String>,
 }
 
 /// The timeline of `claims`: one [`SAID`] row per claim at its recording date, and one
@@ -122,6 +125,7 @@ fn row(
         claim_id: claim.id.clone(),
         citation: claim.citation(),
         flags: claim.flags.iter().map(|f| f.name().to_string()).collect(),
+        review: claim.review.as_ref().map(|r| r.summary()),
     }
 }
 
@@ -202,7 +206,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// CSV with a header row: `date,date_text,event,mention,kind,speaker,quote,claim_id,citation,
-/// flags` (empty fields for unknown values, flags joined by `;`); `cells` says whether
+/// flags,review` (empty fields for unknown values, flags joined by `;`); `cells` says whether
 /// formula-like cells are neutralised.
 pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
     let mut out = Table::new(
@@ -217,6 +221,7 @@ pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
             "claim_id",
             "citation",
             "flags",
+            "review",
         ],
         cells,
     )?;
@@ -236,6 +241,7 @@ pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
             &row.claim_id,
             &row.citation,
             &row.flags.join(";"),
+            row.review.as_deref().unwrap_or(""),
         ])?;
     }
     out.finish()
@@ -709,7 +715,7 @@ pub fn html(rows: &[Row], rules: &Rules, title: &str) -> String {
                     thead {
                         tr {
                             th { "date" } th { "event" } th { "kind" } th { "speaker" }
-                            th { "quote" } th { "citation" } th { "flags" }
+                            th { "quote" } th { "citation" } th { "flags" } th { "review" }
                         }
                     }
                     tbody {
@@ -730,6 +736,7 @@ pub fn html(rows: &[Row], rules: &Rules, title: &str) -> String {
                                 td { (quote_html(row)) }
                                 td { code { (row.citation) } }
                                 td { (row.flags.join(", ")) }
+                                td { (row.review.as_deref().unwrap_or("unreviewed")) }
                             }
                         }
                     }
@@ -797,26 +804,10 @@ mod tests {
 
     fn claim(id: &str, recording_date: Option<Date>, start_ms: u64, quote: &str) -> Claim {
         Claim {
-            id: id.into(),
-            kind: "access".into(),
-            rule: "access-modal".into(),
-            found_by: crate::claims::FoundBy::Rule,
-            score: None,
-            quote: quote.into(),
-            speaker: Some("Engineering Manager".into()),
-            recording: "standup.wav".into(),
-            sha256: "3fa2c4d5e6f70011".into(),
             recording_date,
             start_ms,
             end_ms: start_ms + 5_000,
-            segments: [0, 0],
-            actor: None,
-            data: None,
-            place: None,
-            dates: Vec::new(),
-            context_before: None,
-            context_after: None,
-            flags: Vec::new(),
+            ..crate::claims::tests::sample_claim(id, quote)
         }
     }
 
@@ -971,7 +962,7 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("date,date_text,event,mention,kind,speaker,quote,claim_id,citation,flags")
+            Some("date,date_text,event,mention,kind,speaker,quote,claim_id,citation,flags,review")
         );
         assert_eq!(
             lines.next(),
@@ -979,7 +970,7 @@ mod tests {
                 "2021-08-01,2021-08,mentioned,Last month,access,Engineering Manager,\
                  Last month an engineer in Beijing downloaded every user profile.,c000000000001,\
                  \"standup (2021-09-14), 00:01:23-00:01:28, Engineering Manager, \
-                 sha256:3fa2c4d5e6f7\",low_probability"
+                 sha256:3fa2c4d5e6f7\",low_probability,"
             )
         );
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::files::write_atomic;
 
 /// The file under the store root.
-const REGISTRY_FILE: &str = "speakers.json";
+pub const REGISTRY_FILE: &str = "speakers.json";
 /// A recording's speaker joins a known speaker whose voiceprint is at least this similar
 /// (cosine of ECAPA embeddings). On the real-voice development meetings, the same person's
 /// voiceprints from different recordings score 0.69 and up and different people 0.48 at most
@@ -216,7 +216,8 @@ impl Registry {
     /// Writes the registry atomically.
     pub fn save(&self, store_root: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).expect("the registry always serializes");
-        write_atomic(&store_root.join(REGISTRY_FILE), &json)
+        write_atomic(&store_root.join(REGISTRY_FILE), &json)?;
+        crate::journal::record(store_root, &[REGISTRY_FILE])
     }
 
     /// The speaker an id resolves to, following merges.

@@ -3,16 +3,17 @@
 //!
 //! ```text
 //! .verbatim/
-//!   manifest.json             {"format_version": 1, "recordings": [Recording, ...]}
+//!   manifest.json             {"format_version": 1, "recordings": [Recording, ...], "journal": true}
 //!   transcripts/<sha256>.json Transcript
 //!   claims/<sha256>.json      the claims found in it (derived: rebuilt by `claims --rescan`)
+//!   journal.jsonl             every write above, hash-chained (see `crate::journal`)
 //!   lock                      held while a writer changes the store
 //! ```
 //! Every write goes to a temporary file in the same folder, is synced, then renamed over the
 //! target, so a crash leaves either the old file or the new one. A transcript is written before
 //! the manifest names it: a recording is in the store once, and only once, the manifest says so.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,9 @@ const FORMAT_VERSION: u32 = 1;
 struct Manifest {
     format_version: u32,
     recordings: Vec<Recording>,
+    /// The store keeps a journal of its writes ([`crate::journal`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    journal: bool,
 }
 
 /// An opened evidence store.
@@ -54,6 +58,9 @@ impl Store {
     /// parsed is an error: it is never overwritten.
     pub fn open(root: &Path) -> Result<Store> {
         fs::create_dir_all(root.join(TRANSCRIPTS)).map_err(|e| Error::io(root, e))?;
+        // A new store, or one written before the journal, gets its journal now. On read-only
+        // media this fails: reading goes on, and the first write reports it.
+        let _ = crate::journal::start(root);
         let manifest = read_manifest(root)?;
         Ok(Store {
             root: root.to_path_buf(),
@@ -138,7 +145,7 @@ impl Store {
         let _lock = self.lock()?;
         self.manifest = read_manifest(&self.root)?;
         let mut outcomes = Vec::with_capacity(batch.len());
-        let mut changed = false;
+        let mut written = Vec::new();
         for (recording, transcript) in batch {
             if let Some(existing) = self.find_by_sha256(&recording.sha256) {
                 outcomes.push(Added::AlreadyPresent(Box::new(existing.clone())));
@@ -147,15 +154,18 @@ impl Store {
             let transcript_path = self.transcript_path(&recording.sha256);
             let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
             write_atomic(&transcript_path, &json)?;
+            written.push(transcript_relative(&recording.sha256));
             self.manifest.recordings.push(recording);
             outcomes.push(Added::New);
-            changed = true;
         }
-        if changed {
+        if !written.is_empty() {
             self.manifest.format_version = FORMAT_VERSION;
+            self.manifest.journal = true;
             let json =
                 serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
             write_atomic(&self.root.join(MANIFEST_FILE), &json)?;
+            written.push(PathBuf::from(MANIFEST_FILE));
+            crate::journal::record(&self.root, &written)?;
         }
         Ok(outcomes)
     }
@@ -173,7 +183,8 @@ impl Store {
     /// Replaces a stored recording's transcript (speaker labels changed), atomically.
     pub fn replace_transcript(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
         let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
-        write_atomic(&self.transcript_path(&recording.sha256), &json)
+        write_atomic(&self.transcript_path(&recording.sha256), &json)?;
+        crate::journal::record(&self.root, &[transcript_relative(&recording.sha256)])
     }
 
     /// Writes a file derived from a recording (its claims) into `folder`, atomically.
@@ -181,7 +192,9 @@ impl Store {
         let dir = self.root.join(folder);
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let json = serde_json::to_vec(value).expect("derived data always serializes");
-        write_atomic(&dir.join(format!("{sha256}.json")), &json)
+        let file = format!("{sha256}.json");
+        write_atomic(&dir.join(&file), &json)?;
+        crate::journal::record(&self.root, &[Path::new(folder).join(file)])
     }
 
     /// Writes a binary file derived from the recordings (`folder/file`), atomically.
@@ -220,23 +233,11 @@ impl Store {
         folder: &str,
         sha256: &str,
     ) -> Result<Option<T>> {
-        let path = self.root.join(folder).join(format!("{sha256}.json"));
-        match fs::read(&path) {
-            Ok(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| Error::CorruptStore {
-                        path,
-                        reason: e.to_string(),
-                    })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(path, e)),
-        }
+        crate::files::read_json(&self.root.join(folder).join(format!("{sha256}.json")))
     }
 
     fn transcript_path(&self, sha256: &str) -> PathBuf {
-        self.root.join(TRANSCRIPTS).join(format!("{sha256}.json"))
+        self.root.join(transcript_relative(sha256))
     }
 
     fn lock(&self) -> Result<File> {
@@ -246,16 +247,13 @@ impl Store {
     /// Takes an exclusive lock on the file `name` under the root (created if absent); released
     /// when the returned file is dropped.
     pub fn lock_named(&self, name: &str) -> Result<File> {
-        let path = self.root.join(name);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        file.lock().map_err(|e| Error::io(&path, e))?;
-        Ok(file)
+        crate::files::lock(&self.root.join(name))
     }
+}
+
+/// A transcript's path inside the store.
+fn transcript_relative(sha256: &str) -> PathBuf {
+    Path::new(TRANSCRIPTS).join(format!("{sha256}.json"))
 }
 
 fn read_manifest(root: &Path) -> Result<Manifest> {
@@ -281,6 +279,7 @@ fn read_manifest(root: &Path) -> Result<Manifest> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
             format_version: FORMAT_VERSION,
             recordings: Vec::new(),
+            journal: false,
         }),
         Err(e) => Err(Error::io(path, e)),
     }

@@ -102,6 +102,8 @@ impl ChangeKey {
             root.join(crate::claims::CLAIMS_DIR),
             root.join(crate::verify::VERIFY_FILE),
             root.join(crate::search::INDEX_DIR).join("meta.json"),
+            // every journaled write (reviews, second listens) rewrites it
+            root.join("journal.head.json"),
         ];
         ChangeKey(
             paths
@@ -227,6 +229,10 @@ fn router(state: Shared) -> Router {
         .route(
             "/speakers/{id}",
             post(rename).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
+        )
+        .route(
+            "/claims/{id}/review",
+            post(review_claim).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
         )
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
@@ -690,30 +696,9 @@ async fn rename(
         Ok(Path(id)) if is_speaker_id(&id) => id,
         _ => return not_found().await,
     };
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(rejection) => {
-            let status = rejection.status();
-            let message = match &rejection {
-                FormRejection::InvalidFormContentType(_) => {
-                    "A name is sent as an application/x-www-form-urlencoded form.".to_string()
-                }
-                _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
-                    format!("The form is larger than {MAX_FORM_BYTES} bytes.")
-                }
-                _ => format!("The form could not be read: {}", rejection.body_text()),
-            };
-            // a form that is not one (a field twice) is the request's fault, as a bad name is
-            let status = if status.is_client_error()
-                && status != StatusCode::PAYLOAD_TOO_LARGE
-                && status != StatusCode::UNSUPPORTED_MEDIA_TYPE
-            {
-                StatusCode::BAD_REQUEST
-            } else {
-                status
-            };
-            return page(status, pages::error(&message));
-        }
+    let form = match read_form(form) {
+        Ok(form) => form,
+        Err((status, message)) => return page(status, pages::error(&message)),
     };
     let back = back_path(&form.back);
     blocking(move || {
@@ -735,10 +720,124 @@ async fn rename(
         }
         match rename_speaker(&store, &state.rules, &id, &form.name) {
             Ok(renamed) => Redirect::to(&format!("{back}#speaker-{}", renamed.id)).into_response(),
-            Err(e) => page(status_of(&e), pages::refused(&e.to_string(), &back)),
+            Err(e) => page(
+                status_of(&e),
+                pages::refused("Name refused", &e.to_string(), &back),
+            ),
         }
     })
     .await
+}
+
+/// A posted form, or the status and message that say why it cannot be read.
+fn read_form<T>(
+    form: std::result::Result<Form<T>, FormRejection>,
+) -> std::result::Result<T, (StatusCode, String)> {
+    match form {
+        Ok(Form(form)) => Ok(form),
+        Err(rejection) => {
+            let status = rejection.status();
+            let message = match &rejection {
+                FormRejection::InvalidFormContentType(_) => {
+                    "A form is sent as application/x-www-form-urlencoded.".to_string()
+                }
+                _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
+                    format!("The form is larger than {MAX_FORM_BYTES} bytes.")
+                }
+                _ => format!("The form could not be read: {}", rejection.body_text()),
+            };
+            // a form that is not one (a field twice) is the request's fault, as a bad name is
+            let status = if status.is_client_error()
+                && status != StatusCode::PAYLOAD_TOO_LARGE
+                && status != StatusCode::UNSUPPORTED_MEDIA_TYPE
+            {
+                StatusCode::BAD_REQUEST
+            } else {
+                status
+            };
+            Err((status, message))
+        }
+    }
+}
+
+/// The review form of the claims page.
+#[derive(Debug, serde::Deserialize)]
+struct ReviewForm {
+    status: String,
+    by: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Appends a review of claim `id` to the review log, as `verbatim review` does, and returns to
+/// the claim's row on the claims page.
+async fn review_claim(
+    State(state): State<Shared>,
+    id: std::result::Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    form: std::result::Result<Form<ReviewForm>, FormRejection>,
+) -> Response {
+    if !same_origin(&headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            pages::error(
+                "Claims are reviewed only from this server's own pages (the request's Origin \
+                 is missing or another site's).",
+            ),
+        );
+    }
+    let id = match id {
+        Ok(Path(id)) if is_claim_id(&id) => id,
+        _ => return not_found().await,
+    };
+    let form = match read_form(form) {
+        Ok(form) => form,
+        Err((status, message)) => return page(status, pages::error(&message)),
+    };
+    blocking(move || {
+        let refused = |message: &str| {
+            page(
+                StatusCode::BAD_REQUEST,
+                pages::refused("Review refused", message, "/claims"),
+            )
+        };
+        let status: crate::review::Verdict = match form.status.parse() {
+            Ok(status) => status,
+            Err(message) => return refused(&message),
+        };
+        if form.by.trim().is_empty() {
+            return refused("Say who reviewed: the reviewer's name is empty.");
+        }
+        let snapshot = match state.snapshot() {
+            Ok(snapshot) => snapshot,
+            Err(e) => return error_page(&e),
+        };
+        let claims = match snapshot.claims(&state.rules) {
+            Ok(claims) => claims,
+            Err(e) => return error_page(&e),
+        };
+        let Some(claim) = claims.claims.iter().find(|c| c.id == id) else {
+            return page(
+                StatusCode::NOT_FOUND,
+                pages::error(&format!("No claim {id} in the store.")),
+            );
+        };
+        match crate::review::append(&snapshot.store, claim, status, form.by.trim(), &form.note) {
+            Ok(_) => Redirect::to(&format!("/claims#{id}")).into_response(),
+            Err(e) => error_page(&e),
+        }
+    })
+    .await
+}
+
+/// True for a claim id as `claims` makes them: `c` and 12 lower-case hex digits.
+fn is_claim_id(text: &str) -> bool {
+    text.strip_prefix('c').is_some_and(|hex| {
+        hex.len() == 12
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// The first `most` claims the page's filters select (with their total), or the reason they

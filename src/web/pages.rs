@@ -81,12 +81,12 @@ pub fn error(message: &str) -> String {
 
 /// The page a refused rename answers with: the library's reason, and a link back to the page
 /// the form was on (`back`, a path the server checked).
-pub fn refused(message: &str, back: &str) -> String {
+pub fn refused(title: &str, message: &str, back: &str) -> String {
     layout(
-        "Name refused",
+        title,
         Section::Other,
         html! {
-            h1 { "Name refused" }
+            h1 { (title) }
             p.error { (message) }
             p { a href=(back) { "Back" } }
         },
@@ -510,6 +510,37 @@ fn claim_link(claim: &Claim, audio: &HashSet<&str>) -> Markup {
     }
 }
 
+/// A claim's latest review, and a form to review it (`POST /claims/<id>/review`, as
+/// `verbatim review` does).
+fn review_cell(claim: &Claim) -> Markup {
+    html! {
+        @match &claim.review {
+            Some(review) => {
+                span class={ "verdict " (review.status) } { (review.summary()) }
+                @if !review.note.is_empty() { br; span.note { (review.note) } }
+            }
+            None => span.unknown { "unreviewed" },
+        }
+        details.review {
+            summary { "review" }
+            form.review method="post" action={ "/claims/" (claim.id) "/review" } {
+                select name="status" aria-label="verdict" {
+                    option value="verified" { "verified" }
+                    option value="disputed" { "disputed" }
+                    option value="unclear" { "unclear" }
+                }
+                " "
+                input name="by" placeholder="your name" required autocomplete="name"
+                    aria-label="reviewer";
+                " "
+                input name="note" placeholder="what you heard" aria-label="note";
+                " "
+                button type="submit" { "Save" }
+            }
+        }
+    }
+}
+
 /// A sortable column's header.
 fn sortable(label: &str) -> Markup {
     html! { th { button type="button" { (label) } } }
@@ -545,7 +576,7 @@ pub fn claims(
                 table.claims.sortable {
                     thead {
                         tr {
-                            @for label in ["kind", "quote", "speaker", "date", "time", "flags", "citation"] {
+                            @for label in ["kind", "quote", "speaker", "date", "time", "flags", "review", "citation"] {
                                 (sortable(label))
                             }
                             th { "audio" }
@@ -555,9 +586,18 @@ pub fn claims(
                         @for claim in claims.iter().take(MAX_ROWS) {
                             @let date = claim.recording_date.map(|d| d.to_string());
                             @let flags: Vec<&str> = claim.flags.iter().map(|f| f.name()).collect();
-                            tr {
+                            tr id=(claim.id) {
                                 td.kind { (claim.kind) }
-                                td.quote { (claim.quote) }
+                                td.quote {
+                                    (claim.quote)
+                                    @if let Some(listen) = &claim.second_listen {
+                                        br;
+                                        span.relisten {
+                                            (listen.model) (if listen.agrees { " agrees" } else { " heard: " })
+                                            @if !listen.agrees { q { (listen.text) } }
+                                        }
+                                    }
+                                }
                                 td { (speaker(claim.speaker.as_deref())) }
                                 td data-sort=(date.as_deref().unwrap_or("9999-99-99")) {
                                     (date.as_deref().unwrap_or("undated"))
@@ -566,6 +606,7 @@ pub fn claims(
                                     (hms(claim.start_ms)) "–" (hms(claim.end_ms))
                                 }
                                 td.flags { (flags.join(", ")) }
+                                td.review { (review_cell(claim)) }
                                 td { code { (claim.citation()) } }
                                 td { (claim_link(claim, audio)) }
                             }
@@ -732,7 +773,7 @@ mod tests {
         );
         assert_eq!(page.matches("<script").count(), 1, "only app.js");
 
-        let refused = super::refused("speaker name \"<b>\" is bad", "/speakers");
+        let refused = super::refused("Name refused", "speaker name \"<b>\" is bad", "/speakers");
         assert!(refused.contains("speaker name &quot;&lt;b&gt;&quot; is bad"));
         assert!(refused.contains("<a href=\"/speakers\">Back</a>"));
     }

@@ -4,14 +4,17 @@
 //! The model comes from `VERBATIM_MODELS` or the repository's `models/` folder; `make test`
 //! fetches it first.
 
+mod bundle;
 mod claims;
 mod crash;
 mod import;
 mod ingest;
+mod journal;
 mod long;
 mod meaning;
 mod models;
 mod quote;
+mod relisten;
 mod review;
 mod search;
 mod serve;

@@ -1361,3 +1361,108 @@ mod fast {
         served.stop();
     }
 }
+
+#[test]
+fn a_review_made_on_the_claims_page_and_one_made_on_the_command_line_meet_in_the_log() {
+    let work = Workdir::new();
+    let fixture = repo().join("tests/data/claims/2021-11-03 fixture call.txt");
+    work.run(&["import", fixture.to_str().unwrap()]).ok();
+    let claims = work.run(&["claims", "--format", "json"]).json();
+    let ids: Vec<String> = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.len() >= 2);
+    // one review on the command line
+    work.run(&[
+        "review", &ids[0], "--status", "verified", "--by", "Ana", "--note", "heard it",
+    ])
+    .ok();
+
+    let served = Served::start(&work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+    browser.goto(&format!("{}/claims", served.url));
+    let verdict = |browser: &mut Browser, id: &str| {
+        browser.wait_for(&format!(
+            "(document.querySelector('#{id} .review .verdict') || {{}}).textContent"
+        ))
+    };
+    let first = verdict(&mut browser, &ids[0]);
+    assert!(
+        first.as_str().unwrap().starts_with("verified by Ana, "),
+        "{first}"
+    );
+
+    // one on the page, as a person would: open the form, choose, type, save
+    let id = &ids[1];
+    browser.click(&format!("#{id} details.review summary"));
+    browser.eval(&format!(
+        "document.querySelector('#{id} select[name=status]').value = 'disputed'"
+    ));
+    browser.click(&format!("#{id} input[name=by]"));
+    browser.call("Input.insertText", json!({ "text": "Bo" }));
+    browser.click(&format!("#{id} input[name=note]"));
+    browser.call(
+        "Input.insertText",
+        json!({ "text": "another word at 00:00:12" }),
+    );
+    browser.click_to_load(&format!("#{id} form.review button[type=submit]"));
+    assert_eq!(
+        browser.eval("location.pathname + location.hash"),
+        Some(json!(format!("/claims#{id}")))
+    );
+    let second = verdict(&mut browser, id);
+    assert!(
+        second.as_str().unwrap().starts_with("disputed by Bo, "),
+        "{second}"
+    );
+
+    // a post from elsewhere, or with a bad verdict, is refused and writes nothing
+    let target = format!("/claims/{id}/review");
+    let foreign = post_form(
+        served.authority(),
+        &target,
+        Some("http://evil.example"),
+        "status=verified&by=Eve",
+    );
+    assert_eq!(foreign.status, 403);
+    let origin = served.url.clone();
+    let bad = post_form(
+        served.authority(),
+        &target,
+        Some(&origin),
+        "status=maybe&by=Eve",
+    );
+    assert_eq!(bad.status, 400);
+    drop(browser);
+    served.stop();
+
+    // the command line sees both, in one intact chain
+    let log = work
+        .run(&["reviews", "--history", "--format", "json"])
+        .json();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[1]["review"]["by"], "Bo");
+    assert_eq!(log[1]["review"]["note"], "another word at 00:00:12");
+    let disputed = work
+        .run(&["claims", "--review", "disputed", "--format", "json"])
+        .json();
+    assert_eq!(disputed[0]["id"], id.as_str());
+    assert_eq!(disputed[0]["review"]["status"], "disputed");
+    let out = work.run(&["verify"]).ok();
+    assert!(out.contains("review log  2 entries, chain intact"), "{out}");
+    assert!(out.contains("0 changed outside verbatim"), "{out}");
+    // and the exports carry the verdicts
+    let csv = work.run(&["claims", "--format", "csv"]).ok();
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("review,reviewed_by,second_listen"));
+    assert!(csv.contains(",verified,Ana,"), "{csv}");
+    let timeline = work.run(&["timeline", "--format", "csv"]).ok();
+    assert!(timeline.contains("disputed by Bo, "), "{timeline}");
+}

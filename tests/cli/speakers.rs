@@ -86,7 +86,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A copy of the ingested corpus store, to change without disturbing other tests.
-fn corpus_copy() -> Workdir {
+pub(crate) fn corpus_copy() -> Workdir {
     let work = Workdir::new();
     copy_dir(&corpus_store().store(), &work.store());
     work
@@ -266,6 +266,21 @@ fn merge_and_split_off_rewrite_transcripts_and_claims() {
         assert_eq!(run.code(), 2, "{args:?}");
         assert!(run.stderr().contains("speaker"), "{}", run.stderr());
     }
+    // merge, rename and split-off were journaled: the store verifies; an edit of the registry
+    // outside verbatim does not
+    let out = work.run(&["verify"]).ok();
+    assert!(out.contains("ok       journal"), "{out}");
+    let registry = work.store().join("speakers.json");
+    let text = std::fs::read_to_string(&registry).unwrap();
+    std::fs::write(&registry, text.replacen("Both", "Bath", 1)).unwrap();
+    let run = work.run(&["verify"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("CHANGED  speakers.json: changed outside verbatim"),
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]
