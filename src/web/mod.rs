@@ -226,6 +226,7 @@ fn router(state: Shared) -> Router {
         .route("/claims.json", get(claims_json))
         .route("/timeline", get(timeline))
         .route("/speakers", get(speakers))
+        .route("/quote", get(quote_page))
         .route(
             "/speakers/{id}",
             post(rename).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
@@ -826,6 +827,66 @@ async fn review_claim(
             Ok(_) => Redirect::to(&format!("/claims#{id}")).into_response(),
             Err(e) => error_page(&e),
         }
+    })
+    .await
+}
+
+/// The query of the "check a quote" page.
+#[derive(Debug, Default, serde::Deserialize)]
+struct QuoteParams {
+    #[serde(default)]
+    q: String,
+}
+
+/// The "check a quote" page: the quote aligned against every stored transcript, as
+/// `verbatim quote` does.
+async fn quote_page(
+    State(state): State<Shared>,
+    query: std::result::Result<Query<QuoteParams>, QueryRejection>,
+) -> Response {
+    blocking(move || {
+        let Ok(Query(QuoteParams { q })) = query else {
+            return page(
+                StatusCode::BAD_REQUEST,
+                pages::error("The quote could not be read from the address."),
+            );
+        };
+        if q.trim().is_empty() {
+            return page(StatusCode::OK, pages::quote("", None));
+        }
+        let count = crate::quote::words(&q).len();
+        let refuse = |message: String| {
+            page(
+                StatusCode::BAD_REQUEST,
+                pages::quote(&q, Some(Err(message))),
+            )
+        };
+        if count == 0 {
+            return refuse("The quote has no words to look for.".into());
+        }
+        if count > crate::quote::MAX_QUOTE_WORDS {
+            return refuse(format!(
+                "The quote has {count} words; at most {} are checked at once: split it.",
+                crate::quote::MAX_QUOTE_WORDS
+            ));
+        }
+        let snapshot = match state.snapshot() {
+            Ok(snapshot) => snapshot,
+            Err(e) => return error_page(&e),
+        };
+        let store = &snapshot.store;
+        let transcripts: Result<Vec<_>> = store
+            .recordings()
+            .iter()
+            .map(|r| store.transcript(r).map(|t| (r, t)))
+            .collect();
+        let transcripts = match transcripts {
+            Ok(transcripts) => transcripts,
+            Err(e) => return error_page(&e),
+        };
+        let pairs: Vec<_> = transcripts.iter().map(|(r, t)| (*r, t)).collect();
+        let matches = crate::quote::find(&q, &pairs, crate::quote::DEFAULT_THRESHOLD);
+        page(StatusCode::OK, pages::quote(&q, Some(Ok(&matches))))
     })
     .await
 }

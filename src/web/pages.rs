@@ -27,6 +27,8 @@ pub enum Section {
     Timeline,
     /// The speakers and their names.
     Speakers,
+    /// Checking a quote against the transcripts.
+    Quote,
     /// Anything else: a recording's transcript, an error.
     Other,
 }
@@ -38,6 +40,7 @@ fn layout(title: &str, section: Section, body: Markup) -> String {
         (Section::Claims, "/claims", "Claims"),
         (Section::Timeline, "/timeline", "Timeline"),
         (Section::Speakers, "/speakers", "Speakers"),
+        (Section::Quote, "/quote", "Check a quote"),
     ];
     html! {
         (DOCTYPE)
@@ -243,6 +246,12 @@ fn play_href(sha256: &str, start_ms: u64, segment: usize) -> String {
 
 /// `text` with the character ranges `[start, end)` in `<mark>`.
 fn highlighted(text: &str, ranges: &[(usize, usize)]) -> Markup {
+    marked(text, ranges, None)
+}
+
+/// `text` with the character ranges `ranges` wrapped in `<mark>`, of class `class` when given
+/// (with a `title` saying what it means).
+fn marked(text: &str, ranges: &[(usize, usize)], class: Option<(&str, &str)>) -> Markup {
     // (marked, text) runs, in order
     let mut runs: Vec<(bool, String)> = vec![(false, String::new())];
     let mut open = false;
@@ -259,9 +268,39 @@ fn highlighted(text: &str, ranges: &[(usize, usize)]) -> Markup {
     }
     html! {
         @for (marked, run) in &runs {
-            @if *marked { mark { (run) } } @else { (run) }
+            @if !*marked { (run) }
+            @else if let Some((class, title)) = class { mark class=(class) title=(title) { (run) } }
+            @else { mark { (run) } }
         }
     }
+}
+
+/// Below this a word's probability marks it unsure in the transcript view: the default bar of
+/// the `low_probability` claim flag.
+pub const UNSURE_BELOW: f32 = 0.5;
+
+/// The character ranges, in `segment.text`, of the words Whisper heard with a probability under
+/// [`UNSURE_BELOW`]: each word is looked for after the one before, so a word that cannot be
+/// found in the text (an imported transcript's words differ) is skipped.
+pub fn unsure_ranges(segment: &crate::model::Segment) -> Vec<(usize, usize)> {
+    let text = &segment.text;
+    let mut ranges = Vec::new();
+    let mut from = 0; // byte offset
+    for word in &segment.words {
+        let needle = word.text.trim();
+        if needle.is_empty() {
+            continue;
+        }
+        let Some(at) = text[from..].find(needle).map(|at| at + from) else {
+            continue;
+        };
+        from = at + needle.len();
+        if word.probability < UNSURE_BELOW {
+            let start = text[..at].chars().count();
+            ranges.push((start, start + needle.chars().count()));
+        }
+    }
+    ranges
 }
 
 /// What a search request came to.
@@ -443,7 +482,10 @@ pub fn recording(recording: &Recording, transcript: &Transcript, audio: bool) ->
                         (hms(segment.start_ms))
                     }
                     " " (speaker(segment.speaker.as_deref())) " "
-                    span.text { (segment.text) }
+                    span.text {
+                        (marked(&segment.text, &unsure_ranges(segment),
+                            Some(("unsure", "Whisper was unsure of this word: listen"))))
+                    }
                     @if !flags.is_empty() {
                         " " span.flags { (flags.join(", ")) }
                     }
@@ -544,6 +586,67 @@ fn review_cell(claim: &Claim) -> Markup {
 /// A sortable column's header.
 fn sortable(label: &str) -> Markup {
     html! { th { button type="button" { (label) } } }
+}
+
+/// The "check a quote" page: a box for the quote and, once one is given, where it was said,
+/// as `verbatim quote` finds it (`outcome`: the matches, or why the quote cannot be checked).
+pub fn quote(
+    text: &str,
+    outcome: Option<std::result::Result<&[crate::quote::QuoteMatch], String>>,
+) -> String {
+    let threshold = crate::quote::DEFAULT_THRESHOLD;
+    let body = html! {
+        h1 { "Check a quote" }
+        form.filters method="get" action="/quote" role="search" {
+            label.query {
+                "quote "
+                input type="search" name="q" value=(text)
+                    placeholder="a quote from a draft, as it was written" autofocus;
+            }
+            button type="submit" { "Check" }
+        }
+        @match outcome {
+            None => {
+                p.hint {
+                    "Finds where a quote was said, even as a draft misremembers it: the same check as "
+                    code { "verbatim quote" } ". Case, punctuation and how numbers are written do not count."
+                }
+            }
+            Some(Err(message)) => { p.error { (message) } }
+            Some(Ok([])) => {
+                p.summary.not-found {
+                    "Not found: no transcript says anything within similarity " (threshold) " of this quote."
+                }
+            }
+            Some(Ok(matches)) => {
+                p.summary {
+                    @if matches[0].exact { "Found, word for word." }
+                    @else { "Not found word for word: the closest places, with what differs." }
+                }
+                ol.quote-matches {
+                    @for found in matches {
+                        li {
+                            span class=(if found.exact { "verdict verified" } else { "verdict disputed" }) {
+                                (if found.exact { "exact" } else { "approximate" })
+                                " " (format!("{:.3}", found.similarity))
+                            }
+                            " " code { (found.citation) } " "
+                            a.play href={ "/recording/" (found.sha256) "?t=" (found.start_ms) } { "▶ play" }
+                            br;
+                            "said: " q.said { (found.text) }
+                            @if !found.diff.is_empty() {
+                                br;
+                                "differs: " span.diff {
+                                    (found.diff.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout("Check a quote", Section::Quote, body)
 }
 
 /// The claims page: filters, download links (the CLI's CSV and JSON exports of the same
@@ -701,6 +804,58 @@ mod tests {
             "<mark>café</mark> &lt;x&gt;"
         );
         assert_eq!(highlighted("plain", &[]).into_string(), "plain");
+    }
+
+    #[test]
+    fn unsure_words_are_marked_where_they_stand_in_the_text() {
+        let word = |text: &str, probability: f32| crate::model::Word {
+            text: text.into(),
+            start_ms: 0,
+            end_ms: 0,
+            probability,
+            speaker_confidence: None,
+        };
+        let segment = |text: &str, words: Vec<crate::model::Word>| crate::model::Segment {
+            index: 0,
+            start_ms: 0,
+            end_ms: 1_000,
+            text: text.into(),
+            speaker: None,
+            speaker_id: None,
+            words,
+            no_speech_probability: None,
+            flags: Vec::new(),
+            language: None,
+        };
+        let heard = segment(
+            "The master admin <b> master.",
+            vec![
+                word("The", 0.9),
+                word("master", 0.3),
+                word("admin", 0.8),
+                word("<b>", 0.1),
+                word("master.", 0.2),
+            ],
+        );
+        assert_eq!(unsure_ranges(&heard), [(4, 10), (17, 20), (21, 28)]);
+        let html = marked(
+            &heard.text,
+            &unsure_ranges(&heard),
+            Some(("unsure", "unsure")),
+        )
+        .into_string();
+        assert_eq!(
+            html,
+            "The <mark class=\"unsure\" title=\"unsure\">master</mark> admin \
+             <mark class=\"unsure\" title=\"unsure\">&lt;b&gt;</mark> \
+             <mark class=\"unsure\" title=\"unsure\">master.</mark>"
+        );
+        // words an imported transcript does not hold are skipped, not misplaced
+        let imported = segment(
+            "The master admin",
+            vec![word("elsewhere", 0.1), word("admin", 0.1)],
+        );
+        assert_eq!(unsure_ranges(&imported), [(11, 16)]);
     }
 
     #[test]

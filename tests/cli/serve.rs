@@ -1470,3 +1470,63 @@ fn a_review_made_on_the_claims_page_and_one_made_on_the_command_line_meet_in_the
     let timeline = work.run(&["timeline", "--format", "csv"]).ok();
     assert!(timeline.contains("disputed by Bo, "), "{timeline}");
 }
+
+#[test]
+fn the_check_a_quote_page_finds_a_quote_as_the_command_line_does() {
+    let work = store();
+    let served = Served::start(work, "127.0.0.1:0");
+    let mut browser = Browser::launch();
+    browser.goto(&format!("{}/quote", served.url));
+    // typed into the box, as a person would, in other words than were said
+    browser.click("input[name=q]");
+    browser.call(
+        "Input.insertText",
+        json!({ "text": "ask not what your nation can do for you" }),
+    );
+    browser.click_to_load("form[action='/quote'] button[type=submit]");
+    let found = browser.wait_for(
+        "Array.from(document.querySelectorAll('ol.quote-matches li')).map(li => ({
+            verdict: li.querySelector('.verdict').textContent,
+            citation: li.querySelector('code').textContent,
+            diff: (li.querySelector('.diff') || {}).textContent}))",
+    );
+    let cli = work
+        .run(&[
+            "quote",
+            "ask not what your nation can do for you",
+            "--format",
+            "json",
+        ])
+        .output;
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), cli.as_array().unwrap().len(), "{found:?}");
+    assert!(!found.is_empty());
+    assert!(
+        found[0]["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("approximate"),
+        "{found:?}"
+    );
+    assert_eq!(found[0]["citation"], cli[0]["citation"]);
+    assert!(
+        found[0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("\"country\" -> \"nation\""),
+        "{found:?}"
+    );
+    // never said: not found; no words: refused
+    let never = raw(
+        served.authority(),
+        "GET",
+        "/quote?q=engineers+in+Paris+read+every+message",
+        &[],
+    );
+    assert_eq!(never.status, 200);
+    assert!(String::from_utf8_lossy(&never.body).contains("Not found"));
+    let empty = raw(served.authority(), "GET", "/quote?q=%21%3F", &[]);
+    assert_eq!(empty.status, 400);
+    assert!(String::from_utf8_lossy(&empty.body).contains("no words"));
+}
