@@ -418,6 +418,15 @@ pub struct VerifyArgs {
     /// Resolve relative source paths against this folder [default: the current folder].
     #[arg(long)]
     pub root: Option<PathBuf>,
+    /// Transcribe these recordings again (all when none is named) from their sources, with
+    /// the model (found by its SHA-256 in the models folder) and the settings their provenance
+    /// records, and compare word for word with the stored transcripts.
+    #[arg(long, num_args = 0.., value_name = "RECORDING")]
+    pub reproduce: Option<Vec<String>>,
+    /// With --reproduce: run Whisper on this many threads instead of the recorded number (to
+    /// see what a different thread count changes).
+    #[arg(long, requires = "reproduce")]
+    pub threads: Option<usize>,
     /// table or json.
     #[arg(long, short, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,

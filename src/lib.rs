@@ -37,6 +37,7 @@ pub mod phase;
 pub mod pipeline;
 pub mod quote;
 pub mod relisten;
+pub mod reproduce;
 pub mod review;
 pub mod search;
 pub mod select;

@@ -9,6 +9,7 @@ mod list;
 mod models;
 mod quote;
 mod relisten;
+mod reproduce;
 mod review;
 mod search;
 mod serve;
@@ -57,7 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Claims(args) => claims::run(&cli.store, &sources, args),
         Command::Timeline(args) => claims::timeline(&cli.store, &sources, args),
         Command::Rules(args) => claims::rules(&cli.store, &sources, args),
-        Command::Verify(args) => verify::run(&cli.store, args),
+        Command::Verify(args) => verify::run(&cli.store, &sources, args),
         Command::Quote(args) => quote::run(&cli.store, args),
         Command::Review(args) => review::review(&cli.store, &sources, args),
         Command::Reviews(args) => review::reviews(&cli.store, &sources, args),

@@ -1,6 +1,7 @@
 //! `verbatim verify`: re-hash every source file against the manifest, print what changed or
 //! went missing, keep the result for the claims exports, check the review log's hash chain and
-//! every stored file against the store's journal, and exit 1 on any mismatch or break.
+//! every stored file against the store's journal, and exit 1 on any mismatch or break. With
+//! `--reproduce`, transcribe recordings again as their provenance records and compare.
 
 use std::path::Path;
 
@@ -9,15 +10,27 @@ use verbatim::journal::{self, FileStatus};
 use verbatim::store::Store;
 use verbatim::verify::{record, verify, SourceStatus};
 
+use super::claims::ClaimSources;
 use super::transcript::open_existing;
 use super::{print, Status};
 use crate::cli::{TableFormat, VerifyArgs};
 
-pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
+pub fn run(store_dir: &Path, sources: &ClaimSources, args: VerifyArgs) -> anyhow::Result<Status> {
     let store = open_existing(store_dir)?;
-    let root = match args.root {
+    let root = match args.root.clone() {
         Some(root) => root,
         None => std::env::current_dir()?,
+    };
+    // the recordings to transcribe again, named before any work so that a typo fails at once
+    let to_reproduce = match &args.reproduce {
+        None => None,
+        Some(names) if names.is_empty() => Some(store.recordings().iter().collect()),
+        Some(names) => Some(
+            names
+                .iter()
+                .map(|name| store.resolve(name))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
     };
     let checks = verify(&store, &root);
     record(&store, &checks)?;
@@ -35,9 +48,25 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
         Err(broken) => Some(Err(format!("BROKEN   review log  {broken}\n"))),
     };
     let journal = journal_lines(&store)?;
-    let text = match args.format {
-        TableFormat::Json => serde_json::to_string_pretty(&json!(checks))? + "\n",
-        TableFormat::Table => {
+    let reproductions = match to_reproduce {
+        Some(recordings) => Some(super::reproduce::run(
+            &store,
+            &recordings,
+            &root,
+            &sources.models_dir,
+            args.threads,
+        )?),
+        None => None,
+    };
+    let text = match (args.format, &reproductions) {
+        (TableFormat::Json, None) => serde_json::to_string_pretty(&json!(checks))? + "\n",
+        (TableFormat::Json, Some(reproductions)) => {
+            serde_json::to_string_pretty(&json!({
+                "sources": checks,
+                "reproduced": reproductions,
+            }))? + "\n"
+        }
+        (TableFormat::Table, _) => {
             let mut out = String::new();
             for check in &checks {
                 let short = &check.sha256[..12];
@@ -66,6 +95,9 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
                 out.push_str(line);
             }
             out.push_str(&journal.text);
+            if let Some(reproductions) = &reproductions {
+                out.push_str(&super::reproduce::table(reproductions));
+            }
             out
         }
     };
@@ -77,7 +109,10 @@ pub fn run(store_dir: &Path, args: VerifyArgs) -> anyhow::Result<Status> {
     if args.format == TableFormat::Json && !journal.clean {
         eprint!("{}", journal.text);
     }
-    Ok(if bad > 0 || broken_log || !journal.clean {
+    let unreproduced = reproductions
+        .as_ref()
+        .is_some_and(|r| r.iter().any(|r| !r.reproduced()));
+    Ok(if bad > 0 || broken_log || !journal.clean || unreproduced {
         Status::Partial
     } else {
         Status::Success

@@ -15,6 +15,7 @@ mod meaning;
 mod models;
 mod quote;
 mod relisten;
+mod reproduce;
 mod review;
 mod search;
 mod serve;
