@@ -41,6 +41,9 @@ pub enum ClaimFlag {
     UnknownRecordingDate,
     /// A date mentioned could not be resolved to the calendar.
     UnresolvedDate,
+    /// A date mentioned has more than one valid reading ("last Tuesday" said on a Wednesday,
+    /// "3/4/21"): the most likely is `resolved`, the others are its `alternatives`.
+    AmbiguousDate,
     /// The quote comes from an imported transcript: no audio was transcribed by verbatim.
     ImportedTranscript,
     /// `verbatim verify` found the source file changed since it was ingested.
@@ -94,6 +97,7 @@ impl ClaimFlag {
             ClaimFlag::UncertainSpeaker => "uncertain_speaker",
             ClaimFlag::UnknownRecordingDate => "unknown_recording_date",
             ClaimFlag::UnresolvedDate => "unresolved_date",
+            ClaimFlag::AmbiguousDate => "ambiguous_date",
             ClaimFlag::ImportedTranscript => "imported_transcript",
             ClaimFlag::SourceChanged => "source_changed",
             ClaimFlag::SourceMissing => "source_missing",
@@ -400,6 +404,9 @@ fn flags(
     }
     if dates.iter().any(|d| d.resolved.is_none()) {
         flags.push(ClaimFlag::UnresolvedDate);
+    }
+    if dates.iter().any(|d| d.is_ambiguous()) {
+        flags.push(ClaimFlag::AmbiguousDate);
     }
     if recording.audio.is_none() {
         flags.push(ClaimFlag::ImportedTranscript);

@@ -37,10 +37,7 @@ fn dates(claim: &Claim) -> String {
     claim
         .dates
         .iter()
-        .map(|d| match &d.resolved {
-            Some(resolved) => format!("{} = {resolved}", d.text),
-            None => format!("{} = unresolved", d.text),
-        })
+        .map(|d| d.describe())
         .collect::<Vec<_>>()
         .join("; ")
 }

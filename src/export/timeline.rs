@@ -9,7 +9,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Serialize;
 use time::{Date, Month};
 
-use crate::claims::dates::Resolved;
+use crate::claims::dates::{Bound, Resolved};
 use crate::claims::{Claim, Rules};
 use crate::error::Result;
 
@@ -29,6 +29,10 @@ pub struct Row {
     /// The day the row sits at: the first day of the mentioned date, or the recording date.
     #[serde(with = "iso_date::option")]
     pub date: Option<Date>,
+    /// The last day the row covers: the mentioned week's, month's or range's last day; the
+    /// same as `date` for a single day.
+    #[serde(with = "iso_date::option")]
+    pub end: Option<Date>,
     /// How the date was given: `2021-09-06/2021-09-12`, `2021-08`, `2021-09-14`; empty when
     /// the recording date is unknown.
     pub date_text: String,
@@ -37,6 +41,12 @@ pub struct Row {
     pub event: &'static str,
     /// The words that mention the date ("last month"), for [`MENTIONED`] rows.
     pub mention: Option<String>,
+    /// `since` or `until` for an open range ("since January": from January to the recording
+    /// date), else none.
+    pub open_range: Option<&'static str>,
+    /// True for a second reading of an ambiguous date ("last Tuesday" said on a Wednesday may
+    /// be yesterday): drawn dashed, and listed after the most likely reading.
+    pub alternative: bool,
     /// The claim's kind.
     pub kind: String,
     /// The speaker, where known.
@@ -67,23 +77,36 @@ pub fn rows(claims: &[Claim]) -> Vec<Row> {
             .unwrap_or_default();
         keyed.push((
             sort_key(claim, claim.recording_date, SAID),
-            row(claim, claim.recording_date, said_text, SAID, None),
+            row(
+                claim,
+                claim.recording_date.map(Resolved::Day),
+                said_text,
+                SAID,
+                None,
+            ),
         ));
         for mention in &claim.dates {
-            let Some(resolved) = mention.resolved else {
+            let Some(meant) = mention.meant() else {
                 continue;
             };
-            let date = Some(resolved.first_day());
-            keyed.push((
-                sort_key(claim, date, MENTIONED),
-                row(
+            let open_range = mention.open_range.map(|open| match open.bound {
+                Bound::Since => "since",
+                Bound::Until => "until",
+            });
+            let readings = std::iter::once((meant, false))
+                .chain(mention.alternatives.iter().map(|a| (*a, true)));
+            for (reading, alternative) in readings {
+                let mut line = row(
                     claim,
-                    date,
-                    resolved.to_string(),
+                    Some(reading),
+                    reading.to_string(),
                     MENTIONED,
                     Some(mention.text.clone()),
-                ),
-            ));
+                );
+                line.open_range = open_range;
+                line.alternative = alternative;
+                keyed.push((sort_key(claim, line.date, MENTIONED), line));
+            }
         }
     }
     // A stable sort: rows with equal keys keep the order they were given in.
@@ -109,16 +132,19 @@ fn sort_key<'a>(claim: &'a Claim, date: Option<Date>, event: &str) -> SortKey<'a
 
 fn row(
     claim: &Claim,
-    date: Option<Date>,
+    date: Option<Resolved>,
     date_text: String,
     event: &'static str,
     mention: Option<String>,
 ) -> Row {
     Row {
-        date,
+        date: date.map(|d| d.first_day()),
+        end: date.map(|d| d.last_day()),
         date_text,
         event,
         mention,
+        open_range: None,
+        alternative: false,
         kind: claim.kind.clone(),
         speaker: claim.speaker.clone(),
         quote: claim.quote.clone(),
@@ -143,10 +169,7 @@ pub fn table(rows: &[Row]) -> String {
     let lines: Vec<[String; 6]> = rows
         .iter()
         .map(|row| {
-            let event = match &row.mention {
-                Some(words) => format!("{} \"{}\"", row.event, one_line(words)),
-                None => row.event.to_string(),
-            };
+            let event = event_label(row);
             [
                 one_line(date_label(row)),
                 event,
@@ -179,6 +202,23 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// `said`, `mentioned "last month"`, `mentioned since "January"`, `mentioned "last Tuesday"
+/// (other reading)`.
+fn event_label(row: &Row) -> String {
+    let mut text = row.event.to_string();
+    if let Some(bound) = row.open_range {
+        text.push(' ');
+        text.push_str(bound);
+    }
+    if let Some(words) = &row.mention {
+        let _ = write!(text, " \"{}\"", one_line(words));
+    }
+    if row.alternative {
+        text.push_str(" (other reading)");
+    }
+    text
+}
+
 /// The date as given, or `undated`.
 fn date_label(row: &Row) -> &str {
     if row.date_text.is_empty() {
@@ -206,8 +246,9 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// CSV with a header row: `date,date_text,event,mention,kind,speaker,quote,claim_id,citation,
-/// flags,review` (empty fields for unknown values, flags joined by `;`); `cells` says whether
-/// formula-like cells are neutralised.
+/// flags,review,end,open_range,reading` (empty fields for unknown values, flags joined by `;`;
+/// `date` and `end` are the first and last day covered, `reading` is `primary` or
+/// `alternative` on mentioned rows); `cells` says whether formula-like cells are neutralised.
 pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
     let mut out = Table::new(
         &[
@@ -222,14 +263,24 @@ pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
             "citation",
             "flags",
             "review",
+            "end",
+            "open_range",
+            "reading",
         ],
         cells,
     )?;
+    let day = |date: Option<Date>| {
+        date.map(|d| Resolved::Day(d).to_string())
+            .unwrap_or_default()
+    };
     for row in rows {
-        let date = row
-            .date
-            .map(|date| Resolved::Day(date).to_string())
-            .unwrap_or_default();
+        let date = day(row.date);
+        let end = day(row.end);
+        let reading = match (row.event, row.alternative) {
+            (SAID, _) => "",
+            (_, false) => "primary",
+            (_, true) => "alternative",
+        };
         out.row([
             date.as_str(),
             &row.date_text,
@@ -242,6 +293,9 @@ pub fn csv(rows: &[Row], cells: Cells) -> Result<String> {
             &row.citation,
             &row.flags.join(";"),
             row.review.as_deref().unwrap_or(""),
+            &end,
+            row.open_range.unwrap_or(""),
+            reading,
         ])?;
     }
     out.finish()
@@ -464,7 +518,11 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
         );
     }
 
-    let scale = Scale::new(dated.iter().filter_map(|row| row.date));
+    let scale = Scale::new(
+        dated
+            .iter()
+            .flat_map(|row| row.date.into_iter().chain(row.end)),
+    );
     match &scale {
         Some(scale) => {
             let ticks = scale.month_ticks();
@@ -528,20 +586,27 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
                 color: kind_color(rules, &row.kind),
             });
         }
-        // Bars over the days a mentioned week, month or year covers.
+        // Bars over the days a mentioned week, month, year or range covers (dashed outlines
+        // for a second reading of an ambiguous date).
         for mark in marks.iter().filter(|mark| mark.row.event == MENTIONED) {
-            let Some(resolved) = Resolved::parse(&mark.row.date_text) else {
+            let (Some(first), Some(last)) = (mark.row.date, mark.row.end) else {
                 continue;
             };
-            if resolved.last_day() > resolved.first_day() {
-                let end = scale.x(resolved.last_day());
+            if last > first {
+                let width = (scale.x(last) - scale.x(first)).max(0.0);
+                let paint = if mark.row.alternative {
+                    format!(
+                        r#"fill="none" stroke="{}" stroke-width="1" stroke-dasharray="3 2""#,
+                        mark.color
+                    )
+                } else {
+                    format!(r#"fill="{}" fill-opacity="0.3""#, mark.color)
+                };
                 let _ = writeln!(
                     body,
-                    r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="4" fill="{}" fill-opacity="0.3"/>"#,
+                    r#"<rect x="{:.1}" y="{:.1}" width="{width:.1}" height="4" {paint}/>"#,
                     mark.x,
                     mark.y - 2.0,
-                    (end - mark.x).max(0.0),
-                    mark.color
                 );
             }
         }
@@ -564,6 +629,11 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
     for mark in &marks {
         let paint = if mark.row.event == SAID {
             format!(r##"fill="{}" stroke="#fff" stroke-width="1""##, mark.color)
+        } else if mark.row.alternative {
+            format!(
+                r#"fill="none" stroke="{}" stroke-width="2" stroke-dasharray="3 2" pointer-events="visible""#,
+                mark.color
+            )
         } else {
             format!(
                 r#"fill="none" stroke="{}" stroke-width="2" pointer-events="visible""#,
@@ -600,7 +670,7 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
     if !dated.is_empty() {
         flow.newline();
     }
-    let shapes: [(&str, &str); 4] = [
+    let shapes: [(&str, &str); 5] = [
         (
             r##"<circle cx="{cx}" cy="{cy}" r="5" fill="#555"/>"##,
             "said (recording date)",
@@ -615,7 +685,11 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
         ),
         (
             r##"<rect x="{x1}" y="{bar}" width="16" height="4" fill="#555" fill-opacity="0.3"/>"##,
-            "days a mention covers",
+            "days a mention covers (since / until: to the recording date)",
+        ),
+        (
+            r##"<circle cx="{cx}" cy="{cy}" r="5" fill="none" stroke="#555" stroke-width="2" stroke-dasharray="3 2"/>"##,
+            "another reading of an ambiguous date",
         ),
     ];
     for (shape, label) in shapes {
@@ -658,8 +732,14 @@ pub fn svg(rows: &[Row], rules: &Rules) -> String {
 /// A mark's tooltip: date and event, kind and speaker, the quote and its citation.
 fn tooltip(row: &Row) -> String {
     let mut text = format!("{} {}", date_label(row), row.event);
+    if let Some(bound) = row.open_range {
+        let _ = write!(text, " {bound}");
+    }
     if let Some(words) = &row.mention {
         let _ = write!(text, " (\u{201c}{words}\u{201d})");
+    }
+    if row.alternative {
+        text.push_str(", other reading");
     }
     format!(
         "{text}\n{} \u{b7} {}\n\u{201c}{}\u{201d}\n{}",
@@ -688,6 +768,8 @@ mark{background:#fff1a8;padding:0 .1em}
 code{font-size:.85em;overflow-wrap:anywhere}
 .unknown{color:#777;font-style:italic}
 tr:target{background:#fff8d6}
+tr.alternative td{color:#666}
+.other{font-size:.85em;font-style:italic}
 @media print{body{margin:0;max-width:none;font-size:9pt}figure{overflow:visible;break-inside:avoid}tr{break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}.swatch,mark,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 ";
 
@@ -720,9 +802,14 @@ pub fn html(rows: &[Row], rules: &Rules, title: &str) -> String {
                     }
                     tbody {
                         @for row in rows {
-                            tr id=[anchored.insert(row.claim_id.as_str()).then_some(&row.claim_id)] {
+                            tr id=[anchored.insert(row.claim_id.as_str()).then_some(&row.claim_id)]
+                                class=[row.alternative.then_some("alternative")] {
                                 td.date { (date_label(row)) }
-                                td.event { (row.event) }
+                                td.event {
+                                    (row.event)
+                                    @if let Some(bound) = row.open_range { " " (bound) }
+                                    @if row.alternative { br; span.other { "other reading" } }
+                                }
                                 td.kind {
                                     span.swatch style={ "background:" (kind_color(rules, &row.kind)) } {}
                                     (row.kind)
@@ -818,6 +905,8 @@ mod tests {
             start,
             end: start + words.len(),
             resolved,
+            alternatives: Vec::new(),
+            open_range: None,
             note: None,
         }
     }

@@ -167,6 +167,13 @@ fn fixture() -> PathBuf {
     repo().join("tests/data/claims/2021-11-03 fixture call.txt")
 }
 
+/// Claims whose dates are open ranges ("since January"), closed ones ("over the summer",
+/// "between the 3rd and the 10th") and ambiguous ones ("last Tuesday" said on a Wednesday,
+/// "3/4/21").
+fn dates_fixture() -> PathBuf {
+    repo().join("tests/data/claims/2021-11-03 dates fixture call.txt")
+}
+
 /// Compares `actual` with the golden file, or rewrites it when VERBATIM_BLESS is set.
 fn golden(name: &str, actual: &str) {
     let path = repo().join("tests/data/claims/golden").join(name);
@@ -245,9 +252,95 @@ fn the_timeline_page_renders_in_headless_chromium() {
     assert!(bytes.len() > 20_000, "a blank page compresses smaller");
 }
 
+#[test]
+fn the_timeline_of_ranges_and_ambiguous_dates_renders_in_headless_chromium() {
+    let work = Workdir::new();
+    work.run(&["import", dates_fixture().to_str().unwrap()])
+        .ok();
+    let html = work.run(&["timeline", "--format", "html"]).ok();
+    let page = work.path().join("timeline-dates.html");
+    std::fs::write(&page, &html).unwrap();
+    let dom = headless(&page, &["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    // both readings of each ambiguous date are rows, the second marked as such
+    assert_eq!(dom.matches("<tr class=\"alternative\"").count(), 2, "{dom}");
+    assert_eq!(dom.matches("other reading</span>").count(), 2, "{dom}");
+    // and drawn dashed in the chart, beside the bars of the ranges
+    assert_eq!(
+        dom.matches("stroke-dasharray=\"3 2\" pointer-events")
+            .count(),
+        2,
+        "{dom}"
+    );
+    assert!(dom.contains("2021-01-01/2021-11-03"), "{dom}");
+    let shots = repo().join("target/test-output");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("timeline-dates.png");
+    let _ = std::fs::remove_file(&png);
+    headless(&page, &[&format!("--screenshot={}", png.display())]);
+    let bytes = std::fs::read(&png).expect("a screenshot");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(bytes.len() > 20_000, "a blank page compresses smaller");
+}
+
 /// Tests that need no model, no transcription and no browser: `make test-fast` runs them.
 mod fast {
     use super::*;
+
+    #[test]
+    fn ranges_and_ambiguous_dates_match_their_golden_files() {
+        let work = Workdir::new();
+        work.run(&["import", dates_fixture().to_str().unwrap()])
+            .ok();
+        for (command, format, file) in [
+            ("claims", "json", "claims-dates.json"),
+            ("timeline", "table", "timeline-dates.txt"),
+            ("timeline", "csv", "timeline-dates.csv"),
+            ("timeline", "svg", "timeline-dates.svg"),
+            ("timeline", "html", "timeline-dates.html"),
+        ] {
+            let out = work.run(&[command, "--format", format]).ok();
+            golden(file, &out);
+        }
+        let claims = work.run(&["claims", "--format", "json"]).json();
+        let ambiguous: Vec<&str> = claims
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["flags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == "ambiguous_date")
+            })
+            .map(|c| c["dates"][0]["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(ambiguous, ["Last Tuesday", "3/4/21"]);
+        let since = &claims[0]["dates"][0];
+        assert_eq!(since["resolved"], "2021-01");
+        assert_eq!(since["open_range"]["bound"], "since");
+        assert_eq!(since["open_range"]["span"], "2021-01-01/2021-11-03");
+        let tuesday = &claims[1]["dates"][0];
+        assert_eq!(tuesday["resolved"], "2021-10-26");
+        assert_eq!(tuesday["alternatives"], serde_json::json!(["2021-11-02"]));
+        // a row per reading; ranges carry their first and last day
+        let rows = work.run(&["timeline", "--format", "json"]).json();
+        let rows = rows.as_array().unwrap();
+        let alternatives: Vec<&str> = rows
+            .iter()
+            .filter(|r| r["alternative"] == true)
+            .map(|r| r["date"].as_str().unwrap())
+            .collect();
+        assert_eq!(alternatives, ["2021-04-03", "2021-11-02"]);
+        let summer = rows.iter().find(|r| r["mention"] == "the summer").unwrap();
+        assert_eq!(
+            (summer["date"].as_str(), summer["end"].as_str()),
+            (Some("2021-06-01"), Some("2021-08-31"))
+        );
+        let svg = work.run(&["timeline", "--format", "svg"]).ok();
+        roxmltree::Document::parse(&svg).expect("the SVG parses as XML");
+    }
 
     #[test]
     fn claims_of_the_corpus_truth_are_exactly_the_expected_ones_with_speakers_times_and_dates() {
