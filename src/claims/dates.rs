@@ -63,8 +63,12 @@ const NOTE_VAGUE_COUNT: &str = "vague count";
 const NOTE_OUT_OF_RANGE: &str = "out of calendar range";
 /// Note: a day of the month said alone in a sentence without tense cues.
 const NOTE_DAY_WITHOUT_MONTH: &str = "day of the month without month or tense";
+/// Note: every season is read as in the northern hemisphere (meteorological: summer is June
+/// to August), which is wrong for a speaker in Sydney or Buenos Aires.
+const NOTE_NORTHERN_SEASON: &str = "northern-hemisphere season assumed";
 /// Note: a season said without year in a sentence without tense cues.
-const NOTE_SEASON_WITHOUT_TENSE: &str = "season without year or tense";
+const NOTE_SEASON_WITHOUT_TENSE: &str =
+    "season without year or tense; northern-hemisphere season assumed";
 /// Note: a holiday said without year in a sentence without tense cues.
 const NOTE_HOLIDAY_WITHOUT_TENSE: &str = "holiday without year or tense";
 /// Note: a holiday whose date verbatim does not know in that year (the lunar new year is
@@ -302,9 +306,13 @@ pub fn find_dates(text: &str, recording_date: Option<Date>) -> Vec<DateMention> 
                 .tense_at(candidate.start, candidate.end)
         };
         // "since X" looks back, "until X" and "by X" forward
+        // "no later than Thursday" is a deadline, ahead
+        let (than_start, than) = word_before(text, candidate.start);
+        let deadline = than == "than" && word_before(text, than_start).1 == "later";
         let mut tense = || match bound {
             Some(Bound::Since) => Tense::Past,
             Some(Bound::Until) => Tense::Future,
+            None if deadline => Tense::Future,
             None => sentence_tense(),
         };
         let Some(reading) = resolve(candidate.spec, recording_date, &mut tense) else {
@@ -904,7 +912,7 @@ fn patterns() -> &'static Patterns {
             ),
             // early | mid- | late October [2021]
             (
-                format!(r"\b(?P<part>early|mid|late)(?:\s+|-|\s*-\s*){MONTH_NAME}(?:,?\s+{year})?"),
+                format!(r"\b(?P<part>early|mid|late)(?:\s+|-|\s*-\s*)(?:(?P<rel>this|last|next)\s+month\b|{MONTH_NAME}(?:,?\s+{year})?)"),
                 month_part,
             ),
             // [last|this|next] Christmas [2021]
@@ -1046,9 +1054,20 @@ fn bare_month(text: &str, caps: &Captures<'_>) -> Option<Spec> {
                 && PERIOD_NOUNS.contains(&word_before(text, before_start).1.as_str());
             // "by March" is a deadline; "by May" may be a person
             let deadline = before == "by" && month == Month::March;
+            // "March is when ...", "October was rough": not for months that are also names
+            let subject = opens_sentence(text, caps.get(0)?.start())
+                && !matches!(
+                    month,
+                    Month::April | Month::May | Month::June | Month::August
+                )
+                && matches!(
+                    first_word(&text[end..]).as_str(),
+                    "is" | "was" | "will" | "has" | "had"
+                );
             let cued = MONTH_CUES.contains(&before.as_str())
                 || of_a_period
                 || deadline
+                || subject
                 || (!name_like && MONTH_CUES_WEAK.contains(&before.as_str()));
             if !cued {
                 return None;
@@ -1171,7 +1190,16 @@ fn year_short(text: &str, caps: &Captures<'_>) -> Option<Spec> {
     let cued = YEAR_CUES.contains(&before.as_str())
         || matches!(
             before.as_str(),
-            "of" | "back" | "by" | "from" | "to" | "before" | "after"
+            "of" | "back"
+                | "by"
+                | "from"
+                | "to"
+                | "before"
+                | "after"
+                | "the"
+                | "between"
+                | "and"
+                | "for"
         );
     cued.then(|| Spec::Year(2000 + digits(yy.as_str()).unwrap_or(0)))
 }
@@ -1197,6 +1225,19 @@ fn year_two_words(text: &str, caps: &Captures<'_>) -> Option<Spec> {
     Some(Spec::Year(2020 + i32::try_from(unit).ok()?))
 }
 
+/// Words that may follow a date said alone ("on the 31st like always", "the first half is"),
+/// where a noun would make it something else ("on the second floor").
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "but", "so", "when", "we", "i", "they", "he", "she", "it", "you", "at", "before",
+    "after", "because", "then", "or", "to", "through", "until", "till", "if", "unless", "as",
+    "is", "was", "will", "would", "like", "too", "again", "already", "anyway", "for", "with",
+    "in", "from", "by", "right", "that", "which", "who", "this", "last", "next", "no", "not",
+    "just", "only", "probably", "maybe", "are", "were", "has", "had", "have", "should", "can",
+    "could", "must", "might", "our", "their", "the", "everything", "all", "instead", "there",
+    "here", "now", "yet", "though", "although", "while", "where",
+];
+
 /// Words after which "the 20th" is a day of the month: "on the 20th", "since the 3rd".
 const ORDINAL_CUES: &[&str] = &[
     "on", "since", "by", "until", "till", "from", "before", "after", "through", "around", "about",
@@ -1209,12 +1250,7 @@ fn ordinal_alone(text: &str, caps: &Captures<'_>) -> Option<Spec> {
     let whole = caps.get(0)?;
     let before = word_before(text, whole.start()).1;
     // or opening its sentence: "The 31st was when ..."
-    let opens = text[..whole.start()]
-        .trim_end()
-        .chars()
-        .next_back()
-        .is_none_or(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | ','));
-    if !ORDINAL_CUES.contains(&before.as_str()) && !opens {
+    if !ORDINAL_CUES.contains(&before.as_str()) && !opens_sentence(text, whole.start()) {
         return None;
     }
     let rest = text[whole.end()..].trim_start();
@@ -1224,40 +1260,29 @@ fn ordinal_alone(text: &str, caps: &Captures<'_>) -> Option<Spec> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let ends_clause = rest.is_empty() || rest.starts_with([',', '.', ';', ':', '!', '?', ')']);
-    let joins = matches!(
-        next.as_str(),
-        "and"
-            | "but"
-            | "so"
-            | "when"
-            | "we"
-            | "i"
-            | "they"
-            | "he"
-            | "she"
-            | "it"
-            | "you"
-            | "at"
-            | "before"
-            | "after"
-            | "because"
-            | "then"
-            | "or"
-            | "to"
-            | "through"
-            | "until"
-            | "till"
-            | "if"
-            | "unless"
-            | "as"
-            | "is"
-            | "was"
-            | "will"
-    );
+    let joins = FUNCTION_WORDS.contains(&next.as_str());
     if !ends_clause && !joins {
         return None;
     }
     Some(Spec::OrdinalDay(day_number(&caps["day"])?))
+}
+
+/// True when only punctuation or nothing stands before `start` in its sentence.
+fn opens_sentence(text: &str, start: usize) -> bool {
+    text[..start]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | ','))
+}
+
+/// The first ASCII word of `text`, lowercased ("" when it starts with something else).
+fn first_word(text: &str) -> String {
+    text.trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// "between the 3rd and the 10th", "from the 3rd to the 10th".
@@ -1273,6 +1298,14 @@ fn ordinal_pair(_: &str, caps: &Captures<'_>) -> Option<Spec> {
 const SLASH_CUES: &[&str] = &[
     "on", "since", "by", "until", "till", "from", "before", "after", "through", "of", "to",
     "dated", "and",
+];
+
+/// Verbs after which a slash date without a year is a date: "the cutover will happen 11/6".
+#[rustfmt::skip]
+const EVENT_VERBS: &[&str] = &[
+    "happen", "happens", "happened", "start", "starts", "started", "begin", "begins", "began",
+    "end", "ends", "ended", "close", "closes", "closed", "open", "opens", "opened", "expire",
+    "expires", "expired", "launch", "launches", "launched", "due", "effective", "signed",
 ];
 
 /// `a/b[/year]`: a date when it names one and is not part of a longer number (`24/7/365`,
@@ -1298,7 +1331,12 @@ fn slash(text: &str, caps: &Captures<'_>) -> Option<Spec> {
         Some(y) if y.as_str().len() == 2 => Some(2000 + digits(y.as_str())?),
         Some(y) => Some(digits(y.as_str())?),
         None => {
-            if !SLASH_CUES.contains(&word_before(text, whole.start()).1.as_str()) {
+            // without a year: after a word that makes it a date ("on 9/20", "will happen
+            // 11/6"), never "24/7" nor a fraction or score ("like 1/3", "passed 12/15")
+            let before = word_before(text, whole.start()).1;
+            let cued =
+                SLASH_CUES.contains(&before.as_str()) || EVENT_VERBS.contains(&before.as_str());
+            if !cued || (a, b) == (24, 7) || first_word(&text[whole.end()..]) == "of" {
                 return None;
             }
             None
@@ -1382,7 +1420,10 @@ fn half(text: &str, caps: &Captures<'_>) -> Option<Spec> {
     // "the first half" alone must end its clause; "H1" must be written in capitals
     if !said_year {
         let rest = text[whole.end()..].trim_start();
-        let ends = rest.is_empty() || rest.starts_with([',', '.', ';', ':', '!', '?']);
+        let next = first_word(rest);
+        let ends = rest.is_empty()
+            || rest.starts_with([',', '.', ';', ':', '!', '?'])
+            || (FUNCTION_WORDS.contains(&next.as_str()) && next != "of");
         let capital_h = caps.name("h").is_some_and(|h| h.as_str().starts_with('H'));
         if caps.name("h").is_some() && !capital_h || caps.name("hord").is_some() && !ends {
             return None;
@@ -1462,8 +1503,11 @@ fn season(text: &str, caps: &Captures<'_>) -> Option<Spec> {
         // "the summer" after a cue word, or "in spring"; not "prices fall", "spring into"
         let starts_with_the = whole.as_str().len() > word.len();
         let before = word_before(text, whole.start()).1;
+        let next = first_word(&text[whole.end()..]);
+        let opens = opens_sentence(text, whole.start())
+            && matches!(next.as_str(), "is" | "was" | "will" | "has" | "had");
         let cued = if starts_with_the {
-            SEASON_CUES.contains(&before.as_str())
+            SEASON_CUES.contains(&before.as_str()) || opens
         } else {
             matches!(
                 before.as_str(),
@@ -1597,7 +1641,12 @@ fn year_alone(text: &str, caps: &Captures<'_>) -> Option<Spec> {
     let whole = caps.get(0)?;
     let (before_start, before) = word_before(text, whole.start());
     let cued = YEAR_CUES.contains(&before.as_str())
-        || (before == "of" && PERIOD_NOUNS.contains(&word_before(text, before_start).1.as_str()));
+        || matches!(
+            before.as_str(),
+            "between" | "and" | "for" | "the" | "of" | "back"
+        )
+        || (before == "to" && word_before(text, before_start).1 == "back")
+        || opens_sentence(text, whole.start());
     if !cued {
         return None;
     }
@@ -1854,8 +1903,9 @@ fn calendar_date(year: i32, month: Month, day: u8) -> Date {
 
 /// Tense cue words of a text and where its sentences end.
 struct Cues {
-    /// (start, end, tense) of each cue word.
-    words: Vec<(usize, usize, Tense)>,
+    /// (start, end, tense, strong) of each cue word; weak ones (present tense: "is", "starts")
+    /// count only where no strong one is in the sentence.
+    words: Vec<(usize, usize, Tense, bool)>,
     /// Byte offsets of sentence-ending punctuation outside mentions.
     stops: Vec<usize>,
 }
@@ -1920,7 +1970,7 @@ impl Cues {
             .filter_map(|(i, (start, end, w))| {
                 let previous = i.checked_sub(1).map(|i| tokens[i].2.as_str());
                 let next = tokens.get(i + 1).map(|t| t.2.as_str());
-                cue(previous, w, next).map(|tense| (*start, *end, tense))
+                cue(previous, w, next).map(|(tense, strong)| (*start, *end, tense, strong))
             })
             .collect();
         Cues { words, stops }
@@ -1940,37 +1990,105 @@ impl Cues {
             .find(|&&p| p >= end)
             .copied()
             .unwrap_or(usize::MAX);
-        self.nearest(start, end, from, to)
-            .or_else(|| self.nearest(start, end, 0, usize::MAX))
+        self.nearest(start, end, (from, to), true)
+            .or_else(|| self.nearest(start, end, (from, to), false))
+            .or_else(|| self.nearest(start, end, (0, usize::MAX), true))
             .unwrap_or(Tense::Unknown)
     }
 
-    fn nearest(&self, start: usize, end: usize, from: usize, to: usize) -> Option<Tense> {
+    /// The tense of the nearest cue of that strength outside the mention, within `within`.
+    fn nearest(
+        &self,
+        start: usize,
+        end: usize,
+        (from, to): (usize, usize),
+        strong: bool,
+    ) -> Option<Tense> {
         self.words
             .iter()
-            .filter(|&&(s, e, _)| (e <= start || s >= end) && s >= from && e <= to)
-            .min_by_key(|&&(s, e, _)| if e <= start { start - e } else { s - end })
-            .map(|&(_, _, tense)| tense)
+            .filter(|&&(s, e, _, st)| {
+                st == strong && (e <= start || s >= end) && s >= from && e <= to
+            })
+            .min_by_key(|&&(s, e, _, _)| if e <= start { start - e } else { s - end })
+            .map(|&(_, _, tense, _)| tense)
     }
 }
 
 /// The tense a lowercase word signals, if any, given its neighbours.
-fn cue(previous: Option<&str>, word: &str, next: Option<&str>) -> Option<Tense> {
+fn cue(previous: Option<&str>, word: &str, next: Option<&str>) -> Option<(Tense, bool)> {
+    let after_was = matches!(
+        previous,
+        Some("was" | "were" | "wasn't" | "weren't" | "had")
+    );
     if word == "going" && next == Some("to") {
         // "we were going to", "I was going to": a past plan.
-        let past = matches!(previous, Some("was" | "were" | "wasn't" | "weren't"));
-        return Some(if past { Tense::Past } else { Tense::Future });
+        return Some((
+            if after_was {
+                Tense::Past
+            } else {
+                Tense::Future
+            },
+            true,
+        ));
+    }
+    // "it was due", "they were supposed to": a past plan
+    if after_was
+        && matches!(
+            word,
+            "due" | "supposed" | "scheduled" | "planned" | "expected" | "meant"
+        )
+    {
+        return Some((Tense::Past, true));
     }
     if FUTURE_CUES.contains(&word) || word.ends_with("'ll") {
-        return Some(Tense::Future);
+        return Some((Tense::Future, true));
     }
+    // "will be closed", "is deleted": a participle, not the past
+    let passive = matches!(
+        previous,
+        Some(
+            "be" | "being"
+                | "get"
+                | "gets"
+                | "is"
+                | "are"
+                | "am"
+                | "isn't"
+                | "aren't"
+                | "the"
+                | "a"
+                | "an"
+                | "this"
+                | "that"
+                | "our"
+                | "your"
+                | "their"
+        )
+    );
     let regular_past = word.len() >= 4
         && word.ends_with("ed")
         && (!word.ends_with("eed")
             || matches!(word, "agreed" | "disagreed" | "freed" | "guaranteed"))
-        && !NOT_PAST.contains(&word);
-    (PAST_CUES.contains(&word) || regular_past).then_some(Tense::Past)
+        && !NOT_PAST.contains(&word)
+        && !passive;
+    if PAST_CUES.contains(&word) || regular_past {
+        return Some((Tense::Past, true));
+    }
+    // the present tense of a schedule: "the audit is on Monday", "the contract renews on the
+    // 21st", "we're closed from Christmas Eve"
+    PRESENT_CUES
+        .contains(&word)
+        .then_some((Tense::Future, false))
 }
+
+/// Weak future cues: a sentence in the present tense about a date is most often about a
+/// schedule ("the freeze is from March 3rd"); they count only where no other cue is.
+#[rustfmt::skip]
+const PRESENT_CUES: &[&str] = &[
+    "is", "are", "am", "isn't", "aren't", "i'm", "we're", "they're", "you're", "starts",
+    "begins", "ends", "opens", "closes", "expires", "renews", "launches", "arrives", "resumes",
+    "happens", "goes", "kicks", "lands", "ships", "target", "targeting", "deadline", "launch",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Resolution.
@@ -2053,7 +2171,7 @@ fn resolve(
             year: Some(year),
             ..
         } => {
-            let mut reading = Reading::from((season.of_year(year), None));
+            let mut reading = Reading::from((season.of_year(year), Some(NOTE_NORTHERN_SEASON)));
             if season == Season::Winter {
                 // "winter 2021" may be the one that begins in December 2021
                 reading.alternatives.extend(season.of_year(year + 1));
@@ -2346,22 +2464,23 @@ fn season_near(
         .find(|r| r.last_day() < today)
         .copied();
     let next = instances.iter().find(|r| r.first_day() > today).copied();
+    let northern = Some(NOTE_NORTHERN_SEASON);
     let (resolved, note) = match anchor {
-        Anchor::Last | Anchor::LastWeek => (last, None),
-        Anchor::Next | Anchor::NextWeek => (next, None),
+        Anchor::Last | Anchor::LastWeek => (last, northern),
+        Anchor::Next | Anchor::NextWeek => (next, northern),
         Anchor::This => {
             let this = if season == Season::Winter {
                 current.or(next)
             } else {
                 season.of_year(today.year())
             };
-            (this, None)
+            (this, northern)
         }
         Anchor::Tense => match current {
-            Some(current) => (Some(current), None),
+            Some(current) => (Some(current), northern),
             None => match tense() {
-                Tense::Future => (next, None),
-                Tense::Past => (last, None),
+                Tense::Future => (next, northern),
+                Tense::Past => (last, northern),
                 Tense::Unknown => (last, Some(NOTE_SEASON_WITHOUT_TENSE)),
             },
         },
@@ -2850,7 +2969,7 @@ mod tests {
             (date!(2025-01-19), "The admin has had access since Christmas.", "Christmas", "2024-12-25/2025-01-19"),
             // explicit ranges
             (date!(2021-11-03), "They had access from March to June.", "from March to June", "2021-03-01/2021-06-30"),
-            (date!(2021-11-03), "The logs are missing between the 3rd and the 10th.", "between the 3rd and the 10th", "2021-10-03/2021-10-10"),
+            (date!(2021-11-03), "The logs went missing between the 3rd and the 10th.", "between the 3rd and the 10th", "2021-10-03/2021-10-10"),
             (date!(2021-11-03), "It ran from September 1 to September 15.", "from September 1 to September 15", "2021-09-01/2021-09-15"),
             // holidays
             (date!(2021-11-03), "We shipped it before Christmas.", "Christmas", "2020-12-25"),
@@ -2917,6 +3036,17 @@ mod tests {
     }
 
     #[test]
+    fn seasons_say_the_hemisphere_is_assumed() {
+        let found = find_dates("We copied it over the summer.", Some(date!(2021 - 11 - 03)));
+        assert_eq!(found[0].note.as_deref(), Some(NOTE_NORTHERN_SEASON));
+        let found = find_dates(
+            "It was built in the fall of 2019.",
+            Some(date!(2021 - 11 - 03)),
+        );
+        assert_eq!(found[0].note.as_deref(), Some(NOTE_NORTHERN_SEASON));
+    }
+
+    #[test]
     fn date_like_words_that_are_not_dates() {
         let recording = Some(date!(2021 - 11 - 03));
         for text in [
@@ -2946,8 +3076,10 @@ mod tests {
         #[rustfmt::skip]
         let cases: &[(&str, Option<&str>, Option<&str>)] = &[
             ("The meeting on Friday.", Some("2021-09-10"), Some(NOTE_WEEKDAY_WITHOUT_TENSE)),
-            ("The review is in March.", Some("2021-03"), Some(NOTE_MONTH_WITHOUT_TENSE)),
-            ("The deadline is September 20.", Some("2021-09-20"), Some(NOTE_DATE_WITHOUT_TENSE)),
+            ("The review in March.", Some("2021-03"), Some(NOTE_MONTH_WITHOUT_TENSE)),
+            // the present tense is read as a schedule
+            ("The review is in March.", Some("2022-03"), None),
+            ("The meeting, September 20.", Some("2021-09-20"), Some(NOTE_DATE_WITHOUT_TENSE)),
             ("It began about two weeks ago.", Some("2021-08-30/2021-09-05"), Some(NOTE_APPROXIMATE)),
             ("It began two or three weeks ago.", None, Some(NOTE_VAGUE_COUNT)),
             ("It began 999 years ago.", Some("1022"), None),

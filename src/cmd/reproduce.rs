@@ -141,12 +141,13 @@ fn reproduce_one(
 pub fn table(reproductions: &[Reproduction]) -> String {
     let mut out = String::new();
     for r in reproductions {
+        let threads = r.threads.unwrap_or(0);
         let how = format!(
-            "{}, {} threads{}",
+            "{}, {threads} thread{}{}",
             r.model.as_deref().unwrap_or("?"),
-            r.threads.unwrap_or(0),
+            if threads == 1 { "" } else { "s" },
             match (r.threads, r.recorded_threads) {
-                (Some(now), Some(then)) if now != then => format!(" (recorded: {then})"),
+                (Some(now), Some(then)) if now != then => format!("; ingested on {then}"),
                 _ => String::new(),
             }
         );
