@@ -1536,12 +1536,7 @@ fn season(text: &str, caps: &Captures<'_>) -> Option<Spec> {
         // "the summer of last year": not read
         return None;
     }
-    let anchor = match modifier.as_deref() {
-        Some("last") => Anchor::Last,
-        Some("next") => Anchor::Next,
-        Some("this") => Anchor::This,
-        _ => Anchor::Tense,
-    };
+    let anchor = anchor_of(caps);
     let (year, _) = year_after(caps)?;
     Some(Spec::Season {
         season,
@@ -1558,20 +1553,9 @@ fn month_part(_: &str, caps: &Captures<'_>) -> Option<Spec> {
     };
     let month = match caps.name("month") {
         Some(month) => MonthRef::Named {
-            year: match caps.name("year") {
-                Some(year) => Some(spelled_or_digit_year(year.as_str())?),
-                None => None,
-            },
+            year: said_year(caps)?,
             month: month_named(month.as_str())?,
-            anchor: match caps
-                .name("modifier")
-                .map(|m| m.as_str().to_ascii_lowercase())
-            {
-                Some(m) if m == "last" => Anchor::Last,
-                Some(m) if m == "next" => Anchor::Next,
-                Some(m) if m == "this" => Anchor::This,
-                _ => Anchor::Tense,
-            },
+            anchor: anchor_of(caps),
         },
         None => MonthRef::Relative(match caps["rel"].to_ascii_lowercase().as_str() {
             "last" => -1,
@@ -1582,14 +1566,33 @@ fn month_part(_: &str, caps: &Captures<'_>) -> Option<Spec> {
     Some(Spec::MonthPart { month, part })
 }
 
+/// `last`, `next` or `this` before a month, season or holiday.
+fn anchor_of(caps: &Captures<'_>) -> Anchor {
+    match caps
+        .name("modifier")
+        .map(|m| m.as_str().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("last") => Anchor::Last,
+        Some("next") => Anchor::Next,
+        Some("this") => Anchor::This,
+        _ => Anchor::Tense,
+    }
+}
+
+/// The year said (`year` group): Some(None) when none was, None when it is not a year.
+fn said_year(caps: &Captures<'_>) -> Option<Option<i32>> {
+    match caps.name("year") {
+        Some(year) => Some(Some(spelled_or_digit_year(year.as_str())?)),
+        None => Some(None),
+    }
+}
+
 fn month_span(_: &str, caps: &Captures<'_>) -> Option<Spec> {
     Some(Spec::MonthSpan {
         from: month_named(&caps["month"])?,
         to: month_named(&caps["month2"])?,
-        year: match caps.name("year") {
-            Some(year) => Some(spelled_or_digit_year(year.as_str())?),
-            None => None,
-        },
+        year: said_year(caps)?,
     })
 }
 
@@ -1615,19 +1618,8 @@ fn holiday(_: &str, caps: &Captures<'_>) -> Option<Spec> {
     } else {
         Holiday::IndependenceDay
     };
-    let anchor = match caps
-        .name("modifier")
-        .map(|m| m.as_str().to_ascii_lowercase())
-    {
-        Some(m) if m == "last" => Anchor::Last,
-        Some(m) if m == "next" => Anchor::Next,
-        Some(m) if m == "this" => Anchor::This,
-        _ => Anchor::Tense,
-    };
-    let year = match caps.name("year") {
-        Some(year) => Some(spelled_or_digit_year(year.as_str())?),
-        None => None,
-    };
+    let anchor = anchor_of(caps);
+    let year = said_year(caps)?;
     Some(Spec::Holiday {
         holiday,
         year,

@@ -1051,7 +1051,10 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("date,date_text,event,mention,kind,speaker,quote,claim_id,citation,flags,review")
+            Some(
+                "date,date_text,event,mention,kind,speaker,quote,claim_id,citation,flags,review,\
+                 end,open_range,reading"
+            )
         );
         assert_eq!(
             lines.next(),
@@ -1059,7 +1062,7 @@ mod tests {
                 "2021-08-01,2021-08,mentioned,Last month,access,Engineering Manager,\
                  Last month an engineer in Beijing downloaded every user profile.,c000000000001,\
                  \"standup (2021-09-14), 00:01:23-00:01:28, Engineering Manager, \
-                 sha256:3fa2c4d5e6f7\",low_probability,"
+                 sha256:3fa2c4d5e6f7\",low_probability,,2021-08-31,,primary"
             )
         );
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());

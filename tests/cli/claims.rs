@@ -287,6 +287,35 @@ fn the_timeline_of_ranges_and_ambiguous_dates_renders_in_headless_chromium() {
 mod fast {
     use super::*;
 
+    /// Every date of the corpus truth (55, claim lines or not) resolves as the truth says.
+    #[test]
+    fn every_date_of_the_corpus_truth_resolves_as_the_truth_says() {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let mut checked = 0;
+        for recording in truth()["recordings"].as_array().unwrap() {
+            let date = recording["recording_date"]
+                .as_str()
+                .map(|d| time::Date::parse(d, format).unwrap());
+            for line in recording["lines"].as_array().unwrap() {
+                let text = line["text"].as_str().unwrap();
+                let found = verbatim::claims::dates::find_dates(text, date);
+                for expected in line["dates"].as_array().unwrap() {
+                    let mention = found
+                        .iter()
+                        .find(|m| m.text == expected["text"].as_str().unwrap())
+                        .unwrap_or_else(|| panic!("{expected} not found in {text:?}: {found:?}"));
+                    assert_eq!(
+                        mention.resolved.map(|r| r.to_string()).as_deref(),
+                        expected["resolved"].as_str(),
+                        "{text:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 55);
+    }
+
     #[test]
     fn ranges_and_ambiguous_dates_match_their_golden_files() {
         let work = Workdir::new();
