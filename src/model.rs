@@ -96,6 +96,27 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// A speech segment spanning `words`, its text their texts joined by spaces (for tests).
+    #[cfg(test)]
+    pub(crate) fn of_words(index: usize, words: Vec<Word>) -> Segment {
+        Segment {
+            index,
+            start_ms: words.first().map_or(0, |w| w.start_ms),
+            end_ms: words.last().map_or(0, |w| w.end_ms),
+            text: words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            speaker: None,
+            speaker_id: None,
+            words,
+            no_speech_probability: None,
+            flags: Vec::new(),
+            language: None,
+        }
+    }
+
     /// True when the segment is speech that may be quoted (no flag).
     pub fn is_speech(&self) -> bool {
         self.flags.is_empty()

@@ -333,23 +333,7 @@ mod tests {
     }
 
     fn segments(words: Vec<Word>) -> Vec<Segment> {
-        let text = words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        vec![Segment {
-            index: 0,
-            start_ms: words.first().map_or(0, |w| w.start_ms),
-            end_ms: words.last().map_or(0, |w| w.end_ms),
-            text,
-            speaker: None,
-            speaker_id: None,
-            words,
-            no_speech_probability: None,
-            flags: Vec::new(),
-            language: None,
-        }]
+        vec![Segment::of_words(0, words)]
     }
 
     #[test]

@@ -1130,22 +1130,7 @@ mod tests {
     }
 
     fn segment(index: usize, words: Vec<Word>) -> Segment {
-        Segment {
-            index,
-            start_ms: words[0].start_ms,
-            end_ms: words[words.len() - 1].end_ms,
-            text: words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            speaker: None,
-            speaker_id: None,
-            words,
-            no_speech_probability: None,
-            flags: Vec::new(),
-            language: None,
-        }
+        Segment::of_words(index, words)
     }
 
     #[test]
