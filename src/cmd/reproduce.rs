@@ -2,7 +2,7 @@
 //! the model and settings its provenance records, compared word for word with the stored
 //! transcript (see `verbatim::reproduce`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -67,7 +67,8 @@ pub fn run(
     models_dir: &Path,
     threads: Option<usize>,
 ) -> anyhow::Result<Vec<Reproduction>> {
-    let mut loaded: Option<(PathBuf, WordTimes, WhisperModel)> = None;
+    // the model last loaded, by its SHA-256: found and hashed once, not once a recording
+    let mut loaded: Option<(String, WordTimes, WhisperModel)> = None;
     let mut out = Vec::new();
     for recording in recordings {
         eprintln!("reproducing {}", recording.name);
@@ -85,7 +86,7 @@ fn reproduce_one(
     root: &Path,
     models_dir: &Path,
     threads: Option<usize>,
-    loaded: &mut Option<(PathBuf, WordTimes, WhisperModel)>,
+    loaded: &mut Option<(String, WordTimes, WhisperModel)>,
 ) -> Result<Reproduction, String> {
     if let Some(reason) = reproduce::cannot_reproduce(recording) {
         return Err(reason);
@@ -100,12 +101,13 @@ fn reproduce_one(
     let stored = store
         .transcript(recording)
         .map_err(|e| format!("reading its stored transcript: {e}"))?;
-    let path =
-        reproduce::find_model(models_dir, &info.name, &info.sha256).map_err(|e| e.to_string())?;
-    let fresh = !matches!(loaded, Some((p, w, _)) if *p == path && *w == recipe.word_times);
+    let fresh =
+        !matches!(loaded, Some((sha, w, _)) if *sha == info.sha256 && *w == recipe.word_times);
     if fresh {
+        let path = reproduce::find_model(models_dir, &info.name, &info.sha256)
+            .map_err(|e| e.to_string())?;
         let model = WhisperModel::load_with(&path, recipe.word_times).map_err(|e| e.to_string())?;
-        *loaded = Some((path.clone(), recipe.word_times, model));
+        *loaded = Some((info.sha256.clone(), recipe.word_times, model));
     }
     let model = &loaded.as_ref().expect("a model was just loaded").2;
     let samples = source_samples(recording, root).map_err(|e| e.to_string())?;
