@@ -146,6 +146,9 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Store transcripts made elsewhere (SRT, WebVTT, whisper.cpp or WhisperX JSON, text).
     Import(ImportArgs),
+    /// Merge other stores into this one (made on other machines): recordings by SHA-256,
+    /// speakers by voice, second listens, and review entries appended to this log's chain.
+    Merge(MergeArgs),
     /// Search every stored segment (tantivy query syntax) with speaker, recording and date filters.
     Search(SearchArgs),
     /// Rebuild the search index from the stored transcripts.
@@ -301,6 +304,14 @@ pub struct ImportArgs {
     /// the bytes are valid UTF-8, else windows-1252].
     #[arg(long)]
     pub encoding: Option<verbatim::import::encoding::TextEncoding>,
+}
+
+/// `verbatim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The stores to merge into this one (`--store`), each a store's folder.
+    #[arg(required = true)]
+    pub stores: Vec<PathBuf>,
 }
 
 /// `verbatim search`.

@@ -144,6 +144,33 @@ pub fn append(
     Ok(review)
 }
 
+/// Whether two entries record the same review: the same claim, verdict, reviewer, time, note,
+/// quote and citation, wherever they sit in their chains.
+pub fn same_verdict(a: &Review, b: &Review) -> bool {
+    a.claim_id == b.claim_id
+        && a.status == b.status
+        && a.by == b.by
+        && a.at == b.at
+        && a.note == b.note
+        && a.quote_sha256 == b.quote_sha256
+        && a.citation_sha256 == b.citation_sha256
+}
+
+/// Appends a review made in another store (`verbatim merge`), under the lock, to an intact
+/// log: the entry keeps its claim, verdict, reviewer, time, note and hashes, and is chained
+/// here.
+pub fn append_copy(store: &Store, entry: &Review) -> Result<Review> {
+    let review = LOG.append(store.root(), || {
+        Ok(Review {
+            prev_sha256: chain::GENESIS.to_string(),
+            sha256: String::new(),
+            ..entry.clone()
+        })
+    })?;
+    crate::journal::record(store.root(), &[REVIEWS_FILE])?;
+    Ok(review)
+}
+
 /// A claim's latest review as the claims show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewState {

@@ -6,6 +6,7 @@ mod claims;
 mod import;
 mod ingest;
 mod list;
+mod merge;
 mod models;
 mod quote;
 mod relisten;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, &sources, args),
         Command::Import(args) => import::run(&cli.store, &sources, args),
+        Command::Merge(args) => merge::run(&cli.store, &sources, args),
         Command::Claims(args) => claims::run(&cli.store, &sources, args),
         Command::Timeline(args) => claims::timeline(&cli.store, &sources, args),
         Command::Rules(args) => claims::rules(&cli.store, &sources, args),

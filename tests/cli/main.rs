@@ -12,6 +12,7 @@ mod ingest;
 mod journal;
 mod long;
 mod meaning;
+mod merge;
 mod models;
 mod quote;
 mod relisten;

@@ -43,10 +43,20 @@ fn ms(ms: u64) -> String {
 /// A store holding the corpus truth as imported WebVTT transcripts (dated by their names).
 pub(crate) fn corpus_text_store() -> Workdir {
     let work = Workdir::new();
+    let folder = work.path().join("transcripts");
+    corpus_vtts(&folder);
+    let out = work.run(&["import", folder.to_str().unwrap()]).ok();
+    assert!(out.contains("7 added"), "{out}");
+    work
+}
+
+/// Writes the corpus truth into `folder` as one WebVTT transcript a recording, with its
+/// speakers; returns their paths in the truth's order.
+pub(crate) fn corpus_vtts(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
     let text = std::fs::read_to_string(repo().join("corpus/truth.json")).unwrap();
     let truth: Value = serde_json::from_str(&text).unwrap();
-    let folder = work.path().join("transcripts");
-    std::fs::create_dir(&folder).unwrap();
+    std::fs::create_dir_all(folder).unwrap();
+    let mut paths = Vec::new();
     for recording in truth["recordings"].as_array().unwrap() {
         let mut vtt = String::from("WEBVTT\n\n");
         for line in recording["lines"].as_array().unwrap() {
@@ -62,12 +72,11 @@ pub(crate) fn corpus_text_store() -> Workdir {
                 line["text"].as_str().unwrap()
             ));
         }
-        let name = format!("{}.vtt", recording["file"].as_str().unwrap());
-        std::fs::write(folder.join(name), vtt).unwrap();
+        let path = folder.join(format!("{}.vtt", recording["file"].as_str().unwrap()));
+        std::fs::write(&path, vtt).unwrap();
+        paths.push(path);
     }
-    let out = work.run(&["import", folder.to_str().unwrap()]).ok();
-    assert!(out.contains("7 added"), "{out}");
-    work
+    paths
 }
 
 fn search(work: &Workdir, args: &[&str]) -> BTreeSet<(String, u64, String, String)> {
