@@ -70,8 +70,10 @@ pub fn cluster<T: AsRef<[f32]>>(items: &[T], min: usize, max: usize) -> Spectral
     let p_min = ((n as f64 * P_FLOOR_SHARE).ceil() as usize)
         .max(P_FLOOR)
         .clamp(1, n - 1);
+    // at least one step above the floor where there is room (with 3 items there is none)
     let p_max = ((n as f64 * P_SHARE) as usize)
-        .clamp(p_min + 1, n - 1)
+        .max(p_min + 1)
+        .min(n - 1)
         .max(p_min);
     let step = (p_max - p_min + 1).div_ceil(P_CANDIDATES).max(1);
     let mut best: Option<(f64, usize, usize, f64)> = None;
@@ -366,6 +368,10 @@ mod tests {
         assert!((4..=10).contains(&forced), "{forced}");
         assert_eq!(cluster(&items, 3, 3).count, 3);
         assert_eq!(cluster(&items[..1], 1, 10).labels, [0]);
+        // three windows: no room to vary the pruning (this panicked on a 3-window GSM call)
+        for k in 1..=3 {
+            assert_eq!(cluster(&items[..3], 1, k).labels.len(), 3);
+        }
         assert!(cluster::<Vec<f32>>(&[], 1, 10).labels.is_empty());
     }
 
