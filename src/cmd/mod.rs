@@ -8,6 +8,7 @@ mod ingest;
 mod list;
 mod merge;
 mod models;
+mod queue;
 mod quote;
 mod relisten;
 mod reproduce;
@@ -56,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, &sources, args),
         Command::Import(args) => import::run(&cli.store, &sources, args),
+        Command::Queue { command } => queue::run(&cli.store, &sources, command),
+        Command::Worker(args) => queue::worker(&sources, args),
         Command::Merge(args) => merge::run(&cli.store, &sources, args),
         Command::Claims(args) => claims::run(&cli.store, &sources, args),
         Command::Timeline(args) => claims::timeline(&cli.store, &sources, args),

@@ -57,36 +57,63 @@ pub struct Merged {
 pub fn merge_store(store: &mut Store, rules: &Rules, other_root: &Path) -> Result<Merged> {
     let (other, other_reviews) = open_other(store, other_root)?;
     let other_registry = Registry::load(other_root)?;
+    let recordings = other
+        .recordings()
+        .iter()
+        .map(|r| Ok((r.clone(), other.transcript(r)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut merged = merge_recordings(store, rules, recordings, &other_registry)?;
+    for recording in &merged.added {
+        let listens: Option<BTreeMap<String, SecondListen>> =
+            other.derived(SECOND_LISTEN_DIR, &recording.sha256)?;
+        if let Some(listens) = listens.filter(|l| !l.is_empty()) {
+            relisten::save(store, &recording.sha256, listens)?;
+            merged.second_listens += 1;
+        }
+    }
+    merged.reviews = append_reviews(store, &other_reviews)?;
+    Ok(merged)
+}
+
+/// Stores recordings made elsewhere, each with its transcript, whose speakers are those of
+/// `their_registry` (another store's, or a worker's): recordings this store has are left as
+/// they are; the others get speaker ids here by voice, as ingest gives them (under the
+/// speakers lock, until they are stored), then claims, embeddings and index entries; then
+/// names from there are carried to speakers unnamed here.
+pub fn merge_recordings(
+    store: &mut Store,
+    rules: &Rules,
+    recordings: Vec<(Recording, Transcript)>,
+    their_registry: &Registry,
+) -> Result<Merged> {
     let mut merged = Merged::default();
     // names to carry over once the recordings are stored: (id here, name there)
     let mut names: Vec<(String, String)> = Vec::new();
     {
-        // from giving speakers ids until their recordings are stored, as ingest does
         let _lock = store.lock_named(SPEAKERS_LOCK)?;
         store.reload()?;
         let mut registry = Registry::load(store.root())?;
         apply_speaker_jobs(store, rules, &mut registry)?;
         let mut batch: Vec<(Recording, Transcript)> = Vec::new();
-        for recording in other.recordings() {
+        for (recording, mut transcript) in recordings {
             if let Some(existing) = store.find_by_sha256(&recording.sha256) {
                 merged.present.push(existing.clone());
                 continue;
             }
-            let mut transcript = other.transcript(recording)?;
             let ids = give_ids(
                 &mut registry,
-                &other_registry,
+                their_registry,
                 &recording.sha256,
                 &mut transcript,
             );
             for (id, there) in ids {
-                if let Some(name) = other_registry.get(&there).and_then(|s| s.name.clone()) {
+                if let Some(name) = their_registry.get(&there).and_then(|s| s.name.clone()) {
                     if !names.iter().any(|(i, _)| *i == id) {
                         names.push((id, name));
                     }
                 }
             }
-            batch.push((recording.clone(), transcript));
+            batch.push((recording, transcript));
         }
         registry.save(store.root())?;
         for outcome in commit_batch(store, rules, batch)? {
@@ -96,16 +123,7 @@ pub fn merge_store(store: &mut Store, rules: &Rules, other_root: &Path) -> Resul
             }
         }
     }
-    for recording in &merged.added {
-        let listens: Option<BTreeMap<String, SecondListen>> =
-            other.derived(SECOND_LISTEN_DIR, &recording.sha256)?;
-        if let Some(listens) = listens.filter(|l| !l.is_empty()) {
-            relisten::save(store, &recording.sha256, listens)?;
-            merged.second_listens += 1;
-        }
-    }
     carry_names(store, rules, names, &mut merged)?;
-    merged.reviews = append_reviews(store, &other_reviews)?;
     Ok(merged)
 }
 

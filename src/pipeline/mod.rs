@@ -24,7 +24,7 @@ pub use commit::{commit_batch, refresh_claims};
 pub use dates::{date_in_name, recording_date};
 pub use import::{prepare_import, ImportOptions, Prepared};
 pub use inputs::{collect_inputs, collect_transcript_inputs, Input};
-pub use merge::{merge_store, Merged};
+pub use merge::{merge_recordings, merge_store, Merged};
 pub use repair::{rescan, sync, sync_embeddings};
 pub use speakers::{change_speakers, rename_speaker, Renamed};
 

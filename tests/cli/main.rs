@@ -14,6 +14,7 @@ mod long;
 mod meaning;
 mod merge;
 mod models;
+mod queue;
 mod quote;
 mod relisten;
 mod reproduce;

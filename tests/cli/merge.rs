@@ -11,12 +11,12 @@ use serde_json::Value;
 use crate::Workdir;
 
 /// Recordings, claims and search hits (see [`contents`]).
-type Contents = (Vec<Value>, Vec<Value>, Vec<BTreeSet<(String, u64)>>);
+pub(crate) type Contents = (Vec<Value>, Vec<Value>, Vec<BTreeSet<(String, u64)>>);
 
 /// Everything that must be equal between a merged store and one made in one go: per
 /// recording (by SHA-256) its name, segment and word counts and speakers' ids per segment;
 /// the claims (id, quote, times, speaker); and the hits of a few searches.
-fn contents(work: &Workdir) -> Contents {
+pub(crate) fn contents(work: &Workdir) -> Contents {
     let mut recordings: Vec<Value> = work.manifest()["recordings"]
         .as_array()
         .unwrap()
@@ -66,6 +66,26 @@ fn contents(work: &Workdir) -> Contents {
             .collect()
     })
     .collect();
+    (recordings, claims, hits)
+}
+
+/// [`contents`] with each speaker id replaced by its order of first appearance (recordings
+/// in SHA-256 order): equal for two stores that tell the same voices apart in the same way,
+/// whatever ids they gave them.
+pub(crate) fn contents_up_to_ids(work: &Workdir) -> Contents {
+    let (mut recordings, claims, hits) = contents(work);
+    let mut seen: Vec<String> = Vec::new();
+    for recording in &mut recordings {
+        for id in recording["speaker_ids"].as_array_mut().unwrap() {
+            if let Some(found) = id.as_str().map(str::to_string) {
+                let k = seen.iter().position(|s| *s == found).unwrap_or_else(|| {
+                    seen.push(found);
+                    seen.len() - 1
+                });
+                *id = Value::String(format!("P{k}"));
+            }
+        }
+    }
     (recordings, claims, hits)
 }
 
