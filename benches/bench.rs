@@ -18,6 +18,9 @@
 //! Second listen (`verbatim-bench relisten`, `relisten.rs`): time per claim, and the flags
 //! against the corpus truth.
 //!
+//! Queue (`verbatim-bench queue`, `queue.rs`): throughput of 1 and 2 NATS workers on the
+//! corpus, and the cost of `queue collect` per recording.
+//!
 //! Each measured run is a child process, so its peak RSS is its own.
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,7 @@ mod asr;
 mod gaps;
 #[path = "../tests/support/long_recording.rs"]
 mod long_recording;
+mod queue;
 mod relisten;
 #[path = "../tests/support/score.rs"]
 mod score;
@@ -80,6 +84,7 @@ fn main() {
         Some("gaps") => AudioSetup::new().and_then(|setup| {
             gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
+        Some("queue") => AudioSetup::new().and_then(|setup| queue::queue_bench(&setup)),
         Some("relisten") => AudioSetup::new()
             .and_then(|setup| relisten::relisten_bench(&setup, args.get(2).map(Path::new))),
         Some("asr") => AudioSetup::new().and_then(|setup| {
@@ -95,7 +100,8 @@ fn main() {
                 asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
                 asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
                 gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
-                relisten::relisten_bench(&setup, None)
+                relisten::relisten_bench(&setup, None)?;
+                queue::queue_bench(&setup)
             })
             .and_then(|_| speakers_bench())
             .and_then(|_| meaning_bench(100_000))

@@ -708,6 +708,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_result_is_collected_only_when_every_sha256_is_its_jobs() {
+        let sha = "a".repeat(64);
+        let other = "b".repeat(64);
+        let outcome = |recording: &str, transcript: &str| Outcome {
+            job: Job {
+                sha256: sha.clone(),
+                name: "call.wav".into(),
+                source_path: "/in/call.wav".into(),
+                size_bytes: 10,
+                date: None,
+                submitted_at: OffsetDateTime::UNIX_EPOCH,
+            },
+            worker: "host:1".into(),
+            recording: crate::model::sample_recording("call.wav", recording),
+            transcript: Transcript {
+                sha256: transcript.into(),
+                language: "en".into(),
+                segments: Vec::new(),
+                faint_activity: Vec::new(),
+            },
+            speakers: Vec::new(),
+        };
+        assert!(check_outcome(outcome(&sha, &sha), &sha).is_ok());
+        for (recording, transcript, subject) in [
+            (&other, &sha, &sha),
+            (&sha, &other, &sha),
+            (&sha, &sha, &other),
+        ] {
+            let refused = check_outcome(outcome(recording, transcript), subject).unwrap_err();
+            assert!(
+                refused
+                    .to_string()
+                    .contains("does not match its job's SHA-256"),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
     fn only_loopback_hosts_count_as_this_machine() {
         for url in [
             "nats://127.0.0.1:4222",
