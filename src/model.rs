@@ -268,6 +268,10 @@ pub struct Recording {
     /// How speakers were attributed (none: not by voice, e.g. an imported transcript).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diarization: Option<DiarizationInfo>,
+    /// The machine and process that transcribed it (`host:pid`), when a `verbatim worker` did
+    /// (none: this machine's `ingest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcribed_by: Option<String>,
 }
 
 /// How a recording's speakers were attributed.
@@ -355,6 +359,7 @@ impl Recording {
             ingested_at: time::OffsetDateTime::UNIX_EPOCH,
             segment_count: 0,
             diarization: None,
+            transcribed_by: None,
         }
     }
 }
@@ -396,6 +401,7 @@ pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {
         ingested_at: time::OffsetDateTime::UNIX_EPOCH,
         segment_count: 0,
         diarization: None,
+        transcribed_by: None,
     }
 }
 

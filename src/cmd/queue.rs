@@ -370,6 +370,7 @@ fn work(
             .collect();
         recording.source_path = job.source_path.clone();
         recording.name = job.name.clone();
+        recording.transcribed_by = Some(worker.to_string());
         Ok(queue::Outcome {
             job: job.clone(),
             worker: worker.to_string(),

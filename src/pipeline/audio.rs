@@ -198,6 +198,7 @@ impl<'a> Ingester<'a> {
             ingested_at: OffsetDateTime::now_utc(),
             segment_count: segments.len(),
             diarization,
+            transcribed_by: None,
         };
         let transcript = Transcript {
             sha256,

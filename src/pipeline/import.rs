@@ -100,6 +100,7 @@ pub fn prepare_import(store: &Store, path: &Path, options: ImportOptions) -> Res
         ingested_at: OffsetDateTime::now_utc(),
         segment_count: segments.len(),
         diarization: None,
+        transcribed_by: None,
     };
     let transcript = Transcript {
         sha256,

@@ -174,6 +174,23 @@ impl Run {
 }
 
 /// SHA-256 hex of a file.
+/// The sample corpus's seven recordings, in name order.
+pub fn corpus_audio_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            !matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "md" | "py" | "sh")
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7, "{files:?}");
+    files
+}
+
 pub fn sha256_of(path: &Path) -> String {
     use sha2::{Digest, Sha256};
     let bytes = std::fs::read(path).expect("readable");

@@ -283,18 +283,7 @@ mod fast {
 #[test]
 fn audio_stores_merged_equal_one_ingest_with_the_same_speakers() {
     let single = crate::ingest::corpus_store();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(crate::repo().join("corpus"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            !matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "md" | "py" | "sh")
-            )
-        })
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 7);
+    let files = crate::corpus_audio_files();
     let (first, second) = (Workdir::new(), Workdir::new());
     for (store, part) in [(&first, &files[..4]), (&second, &files[4..])] {
         let mut args = vec!["ingest"];

@@ -124,21 +124,6 @@ fn worker(work: &Workdir, url: &str, extra: &[&str]) -> (Child, mpsc::Receiver<S
     (child, receive)
 }
 
-fn corpus_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(crate::repo().join("corpus"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            !matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "md" | "py" | "sh")
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 /// The acceptance run: the corpus submitted, two workers, one killed in mid-transcription, a
 /// third started, then everything collected: the store equals one ingest of the same files.
 #[test]
@@ -146,7 +131,7 @@ fn two_workers_one_killed_then_collected_equal_one_ingest() {
     let work = Workdir::new();
     let server = Server::start(&work, &[]);
     let url = server.url();
-    let files = corpus_files();
+    let files = crate::corpus_audio_files();
     let mut submit = vec!["queue", "submit", "--nats", &url];
     submit.extend(files.iter().map(|p| p.to_str().unwrap()));
     let out = verbatim(&work, &submit).ok();
@@ -213,6 +198,17 @@ fn two_workers_one_killed_then_collected_equal_one_ingest() {
         crate::merge::contents_up_to_ids(&work),
         crate::merge::contents_up_to_ids(crate::ingest::corpus_store())
     );
+    // provenance: the worker that transcribed each, and the same model as a local ingest
+    let local_model = crate::ingest::corpus_store().manifest()["recordings"][0]["model"].clone();
+    for recording in work.manifest()["recordings"].as_array().unwrap() {
+        assert!(
+            recording["transcribed_by"]
+                .as_str()
+                .is_some_and(|w| w.contains(':')),
+            "{recording}"
+        );
+        assert_eq!(recording["model"], local_model);
+    }
     let again = verbatim(&work, &["queue", "collect", "--nats", &url]).ok();
     assert!(
         again.contains("0 added, 0 already present, 0 refused"),
