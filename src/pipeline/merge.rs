@@ -115,7 +115,9 @@ pub fn merge_recordings(
             }
             batch.push((recording, transcript));
         }
-        registry.save(store.root())?;
+        if !batch.is_empty() {
+            registry.save(store.root())?;
+        }
         for outcome in commit_batch(store, rules, batch)? {
             match outcome {
                 Outcome::Added(recording) => merged.added.push(*recording),
@@ -203,9 +205,6 @@ fn give_ids(
             (!members.is_empty()).then_some((speaker, members))
         })
         .collect();
-    if groups.is_empty() {
-        return Vec::new();
-    }
     groups.sort_by_key(|(_, members)| members.iter().map(|m| m.local).min());
     let locals: Vec<LocalSpeaker> = groups
         .iter()
@@ -222,7 +221,11 @@ fn give_ids(
             }
         })
         .collect();
-    let ids = registry.assign(sha256, &locals, MATCH_THRESHOLD, GE2E_MATCH);
+    let ids = if locals.is_empty() {
+        Vec::new()
+    } else {
+        registry.assign(sha256, &locals, MATCH_THRESHOLD, GE2E_MATCH)
+    };
     let pairs: Vec<(String, String)> = ids
         .into_iter()
         .zip(&groups)
@@ -234,9 +237,14 @@ fn give_ids(
         };
         // an id merged away in the other store resolves to the speaker it joined
         let there = other_registry.get(there).map_or(there, |s| s.id.as_str());
-        if let Some((here, _)) = pairs.iter().find(|(_, t)| t == there) {
-            segment.speaker = Some(registry.label(here));
-            segment.speaker_id = Some(here.clone());
+        match pairs.iter().find(|(_, t)| t == there) {
+            Some((here, _)) => {
+                segment.speaker = Some(registry.label(here));
+                segment.speaker_id = Some(here.clone());
+            }
+            // an id with no voice behind it there would name someone else here: the label
+            // stays as text, the identity goes
+            None => segment.speaker_id = None,
         }
     }
     pairs
@@ -374,7 +382,8 @@ mod tests {
         // an id merged away there (S8) follows the speaker it joined
         assert_eq!(ids, [new_id.as_str(), known[0].as_str(), new_id.as_str()]);
         assert_eq!(here.get(&new_id).unwrap().members.len(), 1);
-        // a recording the other store has no speakers for is left alone
+        // an id without voices there keeps its label as text but not the id, which here
+        // could be someone else's
         let mut plain = Transcript {
             sha256: "s".into(),
             language: "en".into(),
@@ -382,6 +391,7 @@ mod tests {
             faint_activity: Vec::new(),
         };
         assert!(give_ids(&mut here, &there, "s", &mut plain).is_empty());
-        assert_eq!(plain.segments[0].speaker_id.as_deref(), Some("S1"));
+        assert_eq!(plain.segments[0].speaker_id, None);
+        assert_eq!(plain.segments[0].speaker.as_deref(), Some("S1"));
     }
 }
