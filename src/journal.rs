@@ -10,7 +10,11 @@
 //! evidence either.
 //!
 //! Each record hashes the files as they are on disk while holding the journal's lock, so
-//! writers working at once leave the journal holding what the disk holds. A store written by
+//! writers working at once leave the journal holding what the disk holds. A write through
+//! [`write`] is announced first (an `intent` entry with the hashes the files are about to
+//! have), then made, then recorded: a process stopped between the write and its record leaves
+//! files holding the bytes it announced, which [`check`] reports as [`FileStatus::Unrecorded`]
+//! (written by verbatim, its record cut short) rather than as changed outside verbatim. A store written by
 //! a version of verbatim without a journal gets one started from its current state, and its
 //! first entry says so; from then on the manifest says the store keeps a journal, so a deleted
 //! journal is reported rather than started afresh.
@@ -24,7 +28,7 @@ use time::OffsetDateTime;
 
 use crate::chain::{Broken, Log};
 use crate::error::{Error, Result};
-use crate::hash::sha256_file;
+use crate::hash::{sha256_file, sha256_hex};
 
 /// The journal, in the store's folder.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
@@ -62,6 +66,10 @@ pub struct Entry {
     pub at: OffsetDateTime,
     /// The files and their hashes.
     pub files: Vec<Written>,
+    /// True for an announcement made before the files were written: the hashes they are about
+    /// to have. The write is recorded in an entry of its own once made.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub intent: bool,
     /// The previous entry's `sha256`.
     pub prev_sha256: String,
     /// SHA-256 of this entry's JSON with this field empty.
@@ -69,6 +77,10 @@ pub struct Entry {
 }
 
 crate::linked_by_fields!(Entry);
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 static REASON: OnceLock<String> = OnceLock::new();
 
@@ -159,11 +171,23 @@ pub fn start(root: &Path) -> Result<()> {
 }
 
 fn append(root: &Path, reason: String, paths: &[String]) -> Result<()> {
+    append_entry(root, reason, false, || {
+        paths.iter().map(|p| hash(root, p)).collect()
+    })
+}
+
+fn append_entry(
+    root: &Path,
+    reason: String,
+    intent: bool,
+    files: impl FnOnce() -> Result<Vec<Written>>,
+) -> Result<()> {
     LOG.append(root, || {
         Ok(Entry {
             reason,
             at: OffsetDateTime::now_utc(),
-            files: paths.iter().map(|p| hash(root, p)).collect::<Result<_>>()?,
+            files: files()?,
+            intent,
             prev_sha256: String::new(),
             sha256: String::new(),
         })
@@ -171,9 +195,9 @@ fn append(root: &Path, reason: String, paths: &[String]) -> Result<()> {
     .map(drop)
 }
 
-/// Records that this process wrote (or removed) `paths`, relative to the store's root. The
-/// files are hashed as they are now, under the journal's lock.
-pub fn record<P: AsRef<Path>>(root: &Path, paths: &[P]) -> Result<()> {
+/// Starts the journal if the store has none yet, and refuses a store whose journal was
+/// deleted.
+fn open(root: &Path) -> Result<()> {
     start(root)?;
     if !LOG.exists(root) {
         return Err(Error::CorruptStore {
@@ -183,17 +207,49 @@ pub fn record<P: AsRef<Path>>(root: &Path, paths: &[P]) -> Result<()> {
                 .into(),
         });
     }
-    let paths: Vec<String> = paths
-        .iter()
-        .map(|p| {
-            p.as_ref()
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
-        .collect();
+    Ok(())
+}
+
+/// A path relative to the store's root, with `/` between folders.
+fn relative(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Records that this process wrote (or removed) `paths`, relative to the store's root. The
+/// files are hashed as they are now, under the journal's lock.
+pub fn record<P: AsRef<Path>>(root: &Path, paths: &[P]) -> Result<()> {
+    open(root)?;
+    let paths: Vec<String> = paths.iter().map(|p| relative(p.as_ref())).collect();
     append(root, reason(), &paths)
+}
+
+/// Writes `files` (paths relative to the store's root, with their bytes) into the store, each
+/// atomically and in order, as one journaled write: the hashes they are about to have are
+/// announced, then the files are written, then recorded as they are on disk.
+pub fn write<P: AsRef<Path>, B: AsRef<[u8]>>(root: &Path, files: &[(P, B)]) -> Result<()> {
+    open(root)?;
+    let reason = reason();
+    append_entry(root, reason.clone(), true, || {
+        Ok(files
+            .iter()
+            .map(|(path, bytes)| Written {
+                path: relative(path.as_ref()),
+                sha256: Some(sha256_hex(bytes.as_ref())),
+            })
+            .collect())
+    })?;
+    for (path, bytes) in files {
+        let full = root.join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        crate::files::write_atomic(&full, bytes.as_ref())?;
+    }
+    let paths: Vec<String> = files.iter().map(|(p, _)| relative(p.as_ref())).collect();
+    append(root, reason, &paths)
 }
 
 /// What one tracked file's check found.
@@ -219,6 +275,26 @@ pub enum FileStatus {
         /// Its hash now.
         actual_sha256: String,
     },
+    /// Its bytes are the ones a write announced, but the process stopped before recording the
+    /// write as made: written by verbatim, its record cut short.
+    Unrecorded {
+        /// The journal's last recorded hash for it, if any.
+        recorded_sha256: Option<String>,
+        /// Its hash now, as announced.
+        actual_sha256: String,
+        /// The command line that announced it.
+        by: String,
+        /// When (UTC, RFC 3339).
+        at: String,
+    },
+}
+
+impl FileStatus {
+    /// Whether the file holds bytes verbatim wrote: as recorded, or as announced by a write
+    /// whose record was cut short.
+    pub fn is_vouched(&self) -> bool {
+        matches!(self, FileStatus::Ok | FileStatus::Unrecorded { .. })
+    }
 }
 
 /// One file's check.
@@ -247,7 +323,7 @@ pub struct Report {
 impl Report {
     /// Whether anything is wrong.
     pub fn is_clean(&self) -> bool {
-        self.broken.is_none() && self.files.iter().all(|f| f.status == FileStatus::Ok)
+        self.broken.is_none() && self.files.iter().all(|f| f.status.is_vouched())
     }
 }
 
@@ -285,9 +361,26 @@ pub fn check(root: &Path) -> Result<Report> {
         (e.reason.clone(), at)
     });
     let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // hashes announced since a path's last record: (hash, command line, time)
+    let mut announced: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
     for entry in entries {
+        let at = entry
+            .at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
         for written in entry.files {
-            last.insert(written.path, written.sha256);
+            if entry.intent {
+                if let Some(sha256) = written.sha256 {
+                    announced.entry(written.path).or_default().push((
+                        sha256,
+                        entry.reason.clone(),
+                        at.clone(),
+                    ));
+                }
+            } else {
+                announced.remove(&written.path);
+                last.insert(written.path, written.sha256);
+            }
         }
     }
     let mut paths = tracked(root, manifest.as_ref());
@@ -299,8 +392,26 @@ pub fn check(root: &Path) -> Result<Report> {
     );
     for path in paths {
         let actual = hash(root, &path)?.sha256;
-        let status = match (last.get(&path).cloned().flatten(), actual) {
+        let recorded = last.get(&path).cloned().flatten();
+        let announcement = actual.as_ref().and_then(|actual| {
+            announced
+                .get(&path)
+                .into_iter()
+                .flatten()
+                .rev()
+                .find(|(sha256, _, _)| sha256 == actual)
+        });
+        let status = match (recorded, actual) {
             (Some(recorded), Some(actual)) if recorded == actual => FileStatus::Ok,
+            (recorded_sha256, Some(actual_sha256)) if announcement.is_some() => {
+                let (_, by, at) = announcement.cloned().unwrap_or_default();
+                FileStatus::Unrecorded {
+                    recorded_sha256,
+                    actual_sha256,
+                    by,
+                    at,
+                }
+            }
             (Some(recorded_sha256), Some(actual_sha256)) => FileStatus::Changed {
                 recorded_sha256,
                 actual_sha256,
@@ -318,7 +429,7 @@ pub fn check(root: &Path) -> Result<Report> {
 mod tests {
     use super::*;
 
-    fn write(root: &Path, path: &str, text: &str) {
+    fn write_file(root: &Path, path: &str, text: &str) {
         let full = root.join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(full, text).unwrap();
@@ -342,6 +453,7 @@ mod tests {
                     FileStatus::Changed { .. } => "changed",
                     FileStatus::Missing { .. } => "missing",
                     FileStatus::NotJournaled { .. } => "not journaled",
+                    FileStatus::Unrecorded { .. } => "unrecorded",
                 };
                 (f.path, status)
             })
@@ -353,24 +465,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         start(root).unwrap();
-        write(
+        write_file(
             root,
             "transcripts/ab12.json",
             "{\"text\":\"you can see everything\"}",
         );
-        write(root, "manifest.json", &manifest_text(true));
+        write_file(root, "manifest.json", &manifest_text(true));
         record(root, &["transcripts/ab12.json", "manifest.json"]).unwrap();
         let report = check(root).unwrap();
         assert!(report.is_clean(), "{report:?}");
         assert_eq!(report.entries, 2);
         assert_eq!(report.started.unwrap().0, STARTED_NEW);
 
-        write(
+        write_file(
             root,
             "transcripts/ab12.json",
             "{\"text\":\"you can see nothing\"}",
         );
-        write(root, "claims/ab12.json", "[]");
+        write_file(root, "claims/ab12.json", "[]");
         assert_eq!(
             statuses(root),
             [
@@ -387,8 +499,8 @@ mod tests {
     fn an_old_store_gets_a_journal_started_as_found_and_a_deleted_journal_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        write(root, "manifest.json", &manifest_text(false));
-        write(root, "transcripts/ab12.json", "{}");
+        write_file(root, "manifest.json", &manifest_text(false));
+        write_file(root, "transcripts/ab12.json", "{}");
         assert_eq!(check(root).unwrap().entries, 0);
         start(root).unwrap();
         let report = check(root).unwrap();
@@ -409,5 +521,78 @@ mod tests {
             refused.to_string().contains("journal is missing"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_write_stopped_before_its_record_is_told_from_an_outside_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        start(root).unwrap();
+        let manifest = manifest_text(true);
+        write(
+            root,
+            &[
+                (
+                    "transcripts/ab12.json",
+                    "{\"text\":\"you can see everything\"}",
+                ),
+                ("manifest.json", manifest.as_str()),
+            ],
+        )
+        .unwrap();
+        let report = check(root).unwrap();
+        assert!(report.is_clean(), "{report:?}");
+        // announcement, then record
+        assert_eq!(report.entries, 3);
+        assert_eq!(statuses(root).len(), 2);
+        assert!(statuses(root).iter().all(|(_, s)| *s == "ok"));
+
+        // a later write announced, made, and its process stopped before the record
+        let said = "{\"text\":\"you can see everything in China\"}";
+        append_entry(root, "verbatim speakers rename S1 Ana".into(), true, || {
+            Ok(vec![Written {
+                path: "transcripts/ab12.json".into(),
+                sha256: Some(sha256_hex(said.as_bytes())),
+            }])
+        })
+        .unwrap();
+        let before = statuses(root);
+        assert!(
+            before.iter().all(|(_, s)| *s == "ok"),
+            "announced, not yet written: {before:?}"
+        );
+        write_file(root, "transcripts/ab12.json", said);
+        let report = check(root).unwrap();
+        assert!(report.is_clean(), "{report:?}");
+        let status = &report
+            .files
+            .iter()
+            .find(|f| f.path == "transcripts/ab12.json")
+            .unwrap()
+            .status;
+        let FileStatus::Unrecorded {
+            by,
+            recorded_sha256,
+            ..
+        } = status
+        else {
+            panic!("{status:?}");
+        };
+        assert_eq!(by, "verbatim speakers rename S1 Ana");
+        assert!(recorded_sha256.is_some());
+
+        // other bytes than those announced are an outside edit
+        write_file(
+            root,
+            "transcripts/ab12.json",
+            "{\"text\":\"you can see nothing\"}",
+        );
+        assert!(statuses(root).contains(&("transcripts/ab12.json".into(), "changed")));
+        assert!(!check(root).unwrap().is_clean());
+
+        // once a later write is recorded, the old announcement vouches for nothing
+        write(root, &[("transcripts/ab12.json", "{}")]).unwrap();
+        write_file(root, "transcripts/ab12.json", said);
+        assert!(statuses(root).contains(&("transcripts/ab12.json".into(), "changed")));
     }
 }

@@ -160,13 +160,24 @@ fn journal_lines(store: &Store) -> anyhow::Result<JournalLines> {
                 owner(path),
                 &actual_sha256[..12]
             ),
+            FileStatus::Unrecorded {
+                actual_sha256,
+                by,
+                at,
+                ..
+            } => format!(
+                "note     {path}{}: written by `{by}` ({at}), which stopped before recording \
+                 the write as made; its bytes are the ones it announced (sha256 {})\n",
+                owner(path),
+                actual_sha256.get(..12).unwrap_or(actual_sha256)
+            ),
         };
         text.push_str(&line);
     }
     let bad = report
         .files
         .iter()
-        .filter(|f| f.status != FileStatus::Ok)
+        .filter(|f| !f.status.is_vouched())
         .count();
     match &report.broken {
         Some(broken) => text.push_str(&format!("BROKEN   journal  {broken}\n")),

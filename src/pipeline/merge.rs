@@ -162,11 +162,7 @@ fn open_other(store: &Store, other_root: &Path) -> Result<(Store, Vec<Review>)> 
              reports it; nothing was merged"
         )));
     }
-    if let Some(file) = report
-        .files
-        .iter()
-        .find(|f| f.status != crate::journal::FileStatus::Ok)
-    {
+    if let Some(file) = report.files.iter().find(|f| !f.status.is_vouched()) {
         return Err(Error::Input(format!(
             "{shown}: {} is not as verbatim last wrote it ({}); `verbatim --store {shown} \
              verify` reports it; nothing was merged",
@@ -175,7 +171,9 @@ fn open_other(store: &Store, other_root: &Path) -> Result<(Store, Vec<Review>)> 
                 crate::journal::FileStatus::Changed { .. } => "changed",
                 crate::journal::FileStatus::Missing { .. } => "missing",
                 crate::journal::FileStatus::NotJournaled { .. } => "never journaled",
-                crate::journal::FileStatus::Ok => "ok",
+                crate::journal::FileStatus::Ok | crate::journal::FileStatus::Unrecorded { .. } => {
+                    "ok"
+                }
             }
         )));
     }

@@ -23,7 +23,6 @@ use serde::{Deserialize, Serialize};
 use super::diarize::LocalSpeaker;
 use super::encoder::{cosine, normalized, Embedding, EMBEDDING};
 use crate::error::{Error, Result};
-use crate::files::write_atomic;
 
 /// The file under the store root.
 pub const REGISTRY_FILE: &str = "speakers.json";
@@ -216,8 +215,7 @@ impl Registry {
     /// Writes the registry atomically.
     pub fn save(&self, store_root: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).expect("the registry always serializes");
-        write_atomic(&store_root.join(REGISTRY_FILE), &json)?;
-        crate::journal::record(store_root, &[REGISTRY_FILE])
+        crate::journal::write(store_root, &[(REGISTRY_FILE, json)])
     }
 
     /// The speaker an id resolves to, following merges.

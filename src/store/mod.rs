@@ -145,27 +145,24 @@ impl Store {
         let _lock = self.lock()?;
         self.manifest = read_manifest(&self.root)?;
         let mut outcomes = Vec::with_capacity(batch.len());
-        let mut written = Vec::new();
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         for (recording, transcript) in batch {
             if let Some(existing) = self.find_by_sha256(&recording.sha256) {
                 outcomes.push(Added::AlreadyPresent(Box::new(existing.clone())));
                 continue;
             }
-            let transcript_path = self.transcript_path(&recording.sha256);
             let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
-            write_atomic(&transcript_path, &json)?;
-            written.push(transcript_relative(&recording.sha256));
+            files.push((transcript_relative(&recording.sha256), json));
             self.manifest.recordings.push(recording);
             outcomes.push(Added::New);
         }
-        if !written.is_empty() {
+        if !files.is_empty() {
             self.manifest.format_version = FORMAT_VERSION;
             self.manifest.journal = true;
             let json =
                 serde_json::to_vec_pretty(&self.manifest).expect("manifests always serialize");
-            write_atomic(&self.root.join(MANIFEST_FILE), &json)?;
-            written.push(PathBuf::from(MANIFEST_FILE));
-            crate::journal::record(&self.root, &written)?;
+            files.push((PathBuf::from(MANIFEST_FILE), json));
+            crate::journal::write(&self.root, &files)?;
         }
         Ok(outcomes)
     }
@@ -183,18 +180,17 @@ impl Store {
     /// Replaces a stored recording's transcript (speaker labels changed), atomically.
     pub fn replace_transcript(&self, recording: &Recording, transcript: &Transcript) -> Result<()> {
         let json = serde_json::to_vec(transcript).expect("transcripts always serialize");
-        write_atomic(&self.transcript_path(&recording.sha256), &json)?;
-        crate::journal::record(&self.root, &[transcript_relative(&recording.sha256)])
+        crate::journal::write(
+            &self.root,
+            &[(transcript_relative(&recording.sha256), json)],
+        )
     }
 
     /// Writes a file derived from a recording (its claims) into `folder`, atomically.
     pub fn put_derived<T: Serialize>(&self, folder: &str, sha256: &str, value: &T) -> Result<()> {
-        let dir = self.root.join(folder);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let json = serde_json::to_vec(value).expect("derived data always serializes");
-        let file = format!("{sha256}.json");
-        write_atomic(&dir.join(&file), &json)?;
-        crate::journal::record(&self.root, &[Path::new(folder).join(file)])
+        let file = Path::new(folder).join(format!("{sha256}.json"));
+        crate::journal::write(&self.root, &[(file, json)])
     }
 
     /// Writes a binary file derived from the recordings (`folder/file`), atomically.

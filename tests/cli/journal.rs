@@ -96,20 +96,43 @@ mod fast {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        let reasons: Vec<&str> = entries
-            .iter()
-            .map(|e| e["reason"].as_str().unwrap())
-            .collect();
-        assert_eq!(reasons[0], "journal started with a new store");
-        assert!(reasons[1].starts_with("verbatim import "), "{reasons:?}");
-        // one entry per claims file rewritten by the rescan, one for the review
-        assert_eq!(
-            reasons
+        // each write is announced (an intent entry with the hashes to come), then recorded
+        let (intents, records): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) =
+            entries.iter().partition(|e| e["intent"] == true);
+        let reasons = |entries: &[&serde_json::Value]| -> Vec<String> {
+            entries
                 .iter()
-                .filter(|r| **r == "verbatim claims --rescan")
-                .count(),
-            7
+                .map(|e| e["reason"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (announced, recorded) = (reasons(&intents), reasons(&records));
+        assert_eq!(recorded[0], "journal started with a new store");
+        assert!(recorded[1].starts_with("verbatim import "), "{recorded:?}");
+        assert!(
+            announced[0].starts_with("verbatim import "),
+            "{announced:?}"
         );
+        // one entry per claims file rewritten by the rescan, one for the review
+        for reasons in [&announced, &recorded] {
+            assert_eq!(
+                reasons
+                    .iter()
+                    .filter(|r| *r == "verbatim claims --rescan")
+                    .count(),
+                7
+            );
+        }
+        // an announcement names the bytes its record then finds
+        let rescans = |entries: &[&serde_json::Value]| -> Vec<serde_json::Value> {
+            entries
+                .iter()
+                .filter(|e| e["reason"] == "verbatim claims --rescan")
+                .map(|e| e["files"].clone())
+                .collect()
+        };
+        for (intent, record) in rescans(&intents).iter().zip(rescans(&records).iter()) {
+            assert_eq!(intent, record);
+        }
         let last = entries.last().unwrap();
         assert!(last["reason"]
             .as_str()
