@@ -217,6 +217,28 @@ impl Log {
     /// Appends the entry `make` builds, under the lock, to an intact log; links it to the last
     /// one and returns it as written.
     pub fn append<T: Linked>(&self, dir: &Path, make: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.append_inner(dir, make, None)
+    }
+
+    /// [`Log::append`], calling `announce` with the log's bytes as they will be after the
+    /// append (under the log's lock, before anything is written): the store's journal is told
+    /// what the log is about to hold.
+    pub fn append_announced<T: Linked>(
+        &self,
+        dir: &Path,
+        make: impl FnOnce() -> Result<T>,
+        announce: impl FnOnce(&[u8]) -> Result<()>,
+    ) -> Result<T> {
+        self.append_inner(dir, make, Some(Box::new(announce)))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn append_inner<'a, T: Linked>(
+        &self,
+        dir: &Path,
+        make: impl FnOnce() -> Result<T>,
+        announce: Option<Box<dyn FnOnce(&[u8]) -> Result<()> + 'a>>,
+    ) -> Result<T> {
         let _lock = crate::files::lock(&dir.join(self.lock))?;
         let (count, prev) = match self.tail::<T>(dir)? {
             Some(tail) => tail,
@@ -235,6 +257,15 @@ impl Log {
         let path = dir.join(self.file);
         let mut line = serde_json::to_string(&entry).expect("log entries always serialize");
         line.push('\n');
+        if let Some(announce) = announce {
+            let mut after = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            after.extend_from_slice(line.as_bytes());
+            announce(&after)?;
+        }
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

@@ -226,13 +226,11 @@ pub fn record<P: AsRef<Path>>(root: &Path, paths: &[P]) -> Result<()> {
     append(root, reason(), &paths)
 }
 
-/// Writes `files` (paths relative to the store's root, with their bytes) into the store, each
-/// atomically and in order, as one journaled write: the hashes they are about to have are
-/// announced, then the files are written, then recorded as they are on disk.
-pub fn write<P: AsRef<Path>, B: AsRef<[u8]>>(root: &Path, files: &[(P, B)]) -> Result<()> {
+/// Announces that this process is about to write `files` (paths relative to the store's root,
+/// with the bytes each will hold): an intent entry with their SHA-256s. See [`write`].
+pub fn announce<P: AsRef<Path>, B: AsRef<[u8]>>(root: &Path, files: &[(P, B)]) -> Result<()> {
     open(root)?;
-    let reason = reason();
-    append_entry(root, reason.clone(), true, || {
+    append_entry(root, reason(), true, || {
         Ok(files
             .iter()
             .map(|(path, bytes)| Written {
@@ -240,7 +238,15 @@ pub fn write<P: AsRef<Path>, B: AsRef<[u8]>>(root: &Path, files: &[(P, B)]) -> R
                 sha256: Some(sha256_hex(bytes.as_ref())),
             })
             .collect())
-    })?;
+    })
+}
+
+/// Writes `files` (paths relative to the store's root, with their bytes) into the store, each
+/// atomically and in order, as one journaled write: the hashes they are about to have are
+/// announced, then the files are written, then recorded as they are on disk.
+pub fn write<P: AsRef<Path>, B: AsRef<[u8]>>(root: &Path, files: &[(P, B)]) -> Result<()> {
+    announce(root, files)?;
+    let reason = reason();
     for (path, bytes) in files {
         let full = root.join(path);
         if let Some(dir) = full.parent() {

@@ -127,19 +127,23 @@ pub fn append(
     by: &str,
     note: &str,
 ) -> Result<Review> {
-    let review = LOG.append(store.root(), || {
-        Ok(Review {
-            claim_id: claim.id.clone(),
-            status,
-            by: by.to_string(),
-            at: OffsetDateTime::now_utc(),
-            note: note.to_string(),
-            quote_sha256: sha256_hex(claim.quote.as_bytes()),
-            citation_sha256: sha256_hex(claim.citation().as_bytes()),
-            prev_sha256: chain::GENESIS.to_string(),
-            sha256: String::new(),
-        })
-    })?;
+    let review = LOG.append_announced(
+        store.root(),
+        || {
+            Ok(Review {
+                claim_id: claim.id.clone(),
+                status,
+                by: by.to_string(),
+                at: OffsetDateTime::now_utc(),
+                note: note.to_string(),
+                quote_sha256: sha256_hex(claim.quote.as_bytes()),
+                citation_sha256: sha256_hex(claim.citation().as_bytes()),
+                prev_sha256: chain::GENESIS.to_string(),
+                sha256: String::new(),
+            })
+        },
+        |after| crate::journal::announce(store.root(), &[(REVIEWS_FILE, after)]),
+    )?;
     crate::journal::record(store.root(), &[REVIEWS_FILE])?;
     Ok(review)
 }
@@ -160,13 +164,17 @@ pub fn same_verdict(a: &Review, b: &Review) -> bool {
 /// log: the entry keeps its claim, verdict, reviewer, time, note and hashes, and is chained
 /// here.
 pub fn append_copy(store: &Store, entry: &Review) -> Result<Review> {
-    let review = LOG.append(store.root(), || {
-        Ok(Review {
-            prev_sha256: chain::GENESIS.to_string(),
-            sha256: String::new(),
-            ..entry.clone()
-        })
-    })?;
+    let review = LOG.append_announced(
+        store.root(),
+        || {
+            Ok(Review {
+                prev_sha256: chain::GENESIS.to_string(),
+                sha256: String::new(),
+                ..entry.clone()
+            })
+        },
+        |after| crate::journal::announce(store.root(), &[(REVIEWS_FILE, after)]),
+    )?;
     crate::journal::record(store.root(), &[REVIEWS_FILE])?;
     Ok(review)
 }

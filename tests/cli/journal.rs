@@ -143,6 +143,10 @@ mod fast {
             last["files"][0]["sha256"].as_str().unwrap(),
             crate::sha256_of(&work.store().join("reviews.jsonl"))
         );
+        // the review was announced with the bytes the log then held
+        let announced = &entries[entries.len() - 2];
+        assert_eq!(announced["intent"], true);
+        assert_eq!(announced["files"], last["files"]);
     }
 
     #[test]
