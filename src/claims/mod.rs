@@ -331,11 +331,14 @@ fn model_scores(
         .collect();
     let texts: Vec<&str> = asked.iter().map(|&i| sentences[i].text.as_str()).collect();
     let embeddings = model.encoder.embed_features(&texts)?;
+    let rows: Vec<(&[f32], &str)> = embeddings
+        .iter()
+        .zip(&texts)
+        .map(|(embedding, text)| (embedding.as_slice(), *text))
+        .collect();
     let mut out = vec![Vec::new(); sentences.len()];
-    for (&i, embedding) in asked.iter().zip(&embeddings) {
-        out[i] = model
-            .classifier
-            .scores(embedding, &sentences[i].text)
+    for (&i, scores) in asked.iter().zip(model.classifier.scores_many(&rows)) {
+        out[i] = scores
             .into_iter()
             .map(|(kind, p)| (kind.to_string(), p))
             .collect();
