@@ -585,6 +585,26 @@ mod tests {
         let none = classifier.scores(&axis(0), "the weather is fine");
         assert!(none.iter().all(|(_, p)| *p < 0.2), "{none:?}");
         assert_eq!(classifier.kinds, ["access", "denial"]);
+
+        // scored together (more rows than one block), each sentence scores exactly as alone
+        let texts = [
+            "they can see the files",
+            "they can't see the files",
+            "lunch at noon",
+        ];
+        let rows: Vec<(Vec<f32>, &str)> = (0..SCORE_ROWS + 7)
+            .map(|i| (axis(i % 2), texts[i % 3]))
+            .collect();
+        let together = classifier.scores_many(
+            &rows
+                .iter()
+                .map(|(e, t)| (e.as_slice(), *t))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(together.len(), rows.len());
+        for ((embedding, text), scores) in rows.iter().zip(&together) {
+            assert_eq!(*scores, classifier.scores(embedding, text));
+        }
     }
 
     /// The matrix product against a plain loop, in all four transpositions.
