@@ -14,10 +14,11 @@
 //! [`write`] is announced first (an `intent` entry with the hashes the files are about to
 //! have), then made, then recorded: a process stopped between the write and its record leaves
 //! files holding the bytes it announced, which [`check`] reports as [`FileStatus::Unrecorded`]
-//! (written by verbatim, its record cut short) rather than as changed outside verbatim. A store written by
-//! a version of verbatim without a journal gets one started from its current state, and its
-//! first entry says so; from then on the manifest says the store keeps a journal, so a deleted
-//! journal is reported rather than started afresh.
+//! (written by verbatim, its record cut short) rather than as changed outside verbatim.
+//!
+//! A store written by a version of verbatim without a journal gets one started from its current
+//! state, and its first entry says so; from then on the manifest says the store keeps a
+//! journal, so a deleted journal is reported rather than started afresh.
 
 use std::collections::BTreeMap;
 use std::path::Path;
