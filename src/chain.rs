@@ -217,7 +217,7 @@ impl Log {
     /// Appends the entry `make` builds, under the lock, to an intact log; links it to the last
     /// one and returns it as written.
     pub fn append<T: Linked>(&self, dir: &Path, make: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.append_inner(dir, make, None)
+        self.append_inner(dir, make, None::<fn(&[u8]) -> Result<()>>)
     }
 
     /// [`Log::append`], calling `announce` with the log's bytes as they will be after the
@@ -229,15 +229,14 @@ impl Log {
         make: impl FnOnce() -> Result<T>,
         announce: impl FnOnce(&[u8]) -> Result<()>,
     ) -> Result<T> {
-        self.append_inner(dir, make, Some(Box::new(announce)))
+        self.append_inner(dir, make, Some(announce))
     }
 
-    #[allow(clippy::type_complexity)]
-    fn append_inner<'a, T: Linked>(
+    fn append_inner<T: Linked>(
         &self,
         dir: &Path,
         make: impl FnOnce() -> Result<T>,
-        announce: Option<Box<dyn FnOnce(&[u8]) -> Result<()> + 'a>>,
+        announce: Option<impl FnOnce(&[u8]) -> Result<()>>,
     ) -> Result<T> {
         let _lock = crate::files::lock(&dir.join(self.lock))?;
         let (count, prev) = match self.tail::<T>(dir)? {
