@@ -1,9 +1,15 @@
 //! `verbatim-bench gaps`: are gap markers honest on real voices in room noise? The English
-//! development meetings (`tests/data/asr/dev_english.json`) are mixed with generated room noise
-//! (pink noise, 50 Hz mains hum with two harmonics, and a knock or scrape every 15 to 25 s) at
-//! 20 and 10 dB SNR, seeded, and ingested. For each mix it counts the gap markers, those lying
-//! over no speech (less than half of the marker inside a truth line), the faint-activity spans
-//! reported instead, and the truth lines lost (no word and no marker over them).
+//! development meetings (`tests/data/asr/dev_english.json`) are mixed with two families of
+//! generated, seeded noise and ingested:
+//! - **room** (since 2026-12-03): pink noise, 50 Hz mains hum with two harmonics, and a knock
+//!   or scrape every 15 to 25 s, at 20 and 10 dB SNR;
+//! - **office** (2026-12-05): ventilation (low-passed noise whose level wobbles), a compressor
+//!   hum at 60 Hz that switches on and off, paper rustles, chair squeaks and door thuds, with
+//!   4 s of noise alone before the meeting and 5 s after it, at 20, 10 and 5 dB SNR.
+//!
+//! For each mix it counts the gap markers, those lying over no speech (less than half of the
+//! marker inside a truth line), the faint-activity spans reported instead, and the truth lines
+//! lost (no word and no marker over them).
 //! Goal (issue 15): at most 5% of markers over no speech, and nothing lost.
 
 use std::path::Path;
@@ -13,8 +19,42 @@ use serde_json::Value;
 
 use super::ingest_command;
 
-/// SNRs mixed, in dB; `None` is the clean meeting.
-const MIXES: [Option<f64>; 3] = [None, Some(20.0), Some(10.0)];
+/// Generated noise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Noise {
+    /// Pink noise, mains hum, knocks ([`room_noise`]).
+    Room,
+    /// Ventilation, a compressor, rustles, squeaks and thuds, with noise alone before and
+    /// after the meeting ([`office_noise`]).
+    Office,
+}
+
+impl Noise {
+    /// Noise alone before and after the meeting, in ms.
+    fn pads_ms(self) -> (u64, u64) {
+        match self {
+            Noise::Room => (0, 0),
+            Noise::Office => (4_000, 5_000),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Noise::Room => "room",
+            Noise::Office => "office",
+        }
+    }
+}
+
+/// The mixes: noise and SNR in dB; `None` is the clean meeting.
+const MIXES: [Option<(Noise, f64)>; 6] = [
+    None,
+    Some((Noise::Room, 20.0)),
+    Some((Noise::Room, 10.0)),
+    Some((Noise::Office, 20.0)),
+    Some((Noise::Office, 10.0)),
+    Some((Noise::Office, 5.0)),
+];
 
 pub fn gaps_bench(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> anyhow::Result<()> {
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(
@@ -41,17 +81,21 @@ pub fn gaps_bench(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> a
         "| mix | recordings | gap markers | over no speech | faint activity | truth lines lost |"
     );
     println!("|---|---|---|---|---|---|");
-    for snr in MIXES {
-        let label = snr.map_or_else(|| "clean".to_string(), |db| format!("{db:.0} dB SNR"));
+    for noise in MIXES {
+        let label = noise.map_or_else(
+            || "clean".to_string(),
+            |(kind, db)| format!("{}, {db:.0} dB SNR", kind.name()),
+        );
+        let lead_ms = noise.map_or(0, |(kind, _)| kind.pads_ms().0);
         let mut files = Vec::new();
         for (seed, recording) in recordings.iter().enumerate() {
             let name = recording["file"].as_str().unwrap();
             let source = audio.join(name);
-            match snr {
+            match noise {
                 None => files.push(source),
-                Some(db) => {
-                    let mixed = folder.join(format!("snr{db:.0}-{name}"));
-                    mix(&source, &mixed, recording, db, seed as u64 + 1)?;
+                Some((kind, db)) => {
+                    let mixed = folder.join(format!("{}{db:.0}-{name}", kind.name()));
+                    mix(&source, &mixed, recording, kind, db, seed as u64 + 1)?;
                     files.push(mixed);
                 }
             }
@@ -78,7 +122,7 @@ pub fn gaps_bench(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> a
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|l| (ms(&l["start_ms"]), ms(&l["end_ms"])))
+                .map(|l| (ms(&l["start_ms"]) + lead_ms, ms(&l["end_ms"]) + lead_ms))
                 .collect();
             let segments = doc["transcript"]["segments"].as_array().unwrap();
             let is_gap = |s: &Value| {
@@ -152,9 +196,16 @@ fn ms(value: &Value) -> u64 {
     value.as_u64().unwrap_or(0)
 }
 
-/// Writes `source` mixed with room noise at `snr_db` below the level of its speech (the RMS
-/// over its truth lines).
-fn mix(source: &Path, out: &Path, recording: &Value, snr_db: f64, seed: u64) -> anyhow::Result<()> {
+/// Writes `source` mixed with `noise` at `snr_db` below the level of its speech (the RMS over
+/// its truth lines), with the noise's lead-in and tail of noise alone.
+fn mix(
+    source: &Path,
+    out: &Path,
+    recording: &Value,
+    noise: Noise,
+    snr_db: f64,
+    seed: u64,
+) -> anyhow::Result<()> {
     let mut reader = hound::WavReader::open(source)?;
     let spec = reader.spec();
     anyhow::ensure!(
@@ -177,7 +228,17 @@ fn mix(source: &Path, out: &Path, recording: &Value, snr_db: f64, seed: u64) -> 
         }
     }
     let speech_rms = (energy / count.max(1) as f64).sqrt();
-    let noise = room_noise(speech.len(), rate, seed);
+    let (lead_ms, tail_ms) = noise.pads_ms();
+    let lead = (lead_ms as f64 * rate / 1000.0) as usize;
+    let tail = (tail_ms as f64 * rate / 1000.0) as usize;
+    let speech: Vec<f64> = std::iter::repeat_n(0.0, lead)
+        .chain(speech)
+        .chain(std::iter::repeat_n(0.0, tail))
+        .collect();
+    let noise = match noise {
+        Noise::Room => room_noise(speech.len(), rate, seed),
+        Noise::Office => office_noise(speech.len(), rate, seed),
+    };
     let noise_rms = (noise.iter().map(|n| n * n).sum::<f64>() / noise.len().max(1) as f64).sqrt();
     let gain = speech_rms / noise_rms.max(1e-12) / 10f64.powf(snr_db / 20.0);
     let spec = hound::WavSpec {
@@ -198,13 +259,7 @@ fn mix(source: &Path, out: &Path, recording: &Value, snr_db: f64, seed: u64) -> 
 /// first sample), mains hum at 50, 100 and 150 Hz, and short knocks or scrapes (100 to 250 ms
 /// of louder filtered noise) every 15 to 25 s.
 fn room_noise(len: usize, rate: f64, seed: u64) -> Vec<f64> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut white = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
+    let mut white = white_noise(seed);
     let mut b = [0.0f64; 7];
     let settle = rate as usize;
     let mut pink = Vec::with_capacity(len);
@@ -241,4 +296,90 @@ fn room_noise(len: usize, rate: f64, seed: u64) -> Vec<f64> {
         at += (rate * (15.0 + 10.0 * (white() + 1.0) / 2.0)) as usize;
     }
     pink
+}
+
+/// A seeded source of uniform values in -1..1 (xorshift).
+fn white_noise(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+}
+
+/// A sound written into the samples from where it starts, drawing on a seeded source.
+type Sound<'a> = &'a mut dyn FnMut(&mut [f64], &mut dyn FnMut() -> f64);
+
+/// Seeded office noise: ventilation (white noise low-passed near 600 Hz, its level wobbling by
+/// 30% over 14 s), a compressor hum at 60 Hz with harmonics that runs for 20 s and rests for
+/// 15 s, paper rustles (0.3 to 0.8 s of high-passed noise under a ragged envelope) every 6 to
+/// 12 s, a chair squeak (a 0.25 s glide from 500 to 900 Hz) every 20 to 30 s, and a door thud
+/// (a low burst dying away in about 0.2 s) every 30 to 45 s.
+fn office_noise(len: usize, rate: f64, seed: u64) -> Vec<f64> {
+    let mut white = white_noise(seed ^ 0x0FF1CE);
+    let tau = std::f64::consts::TAU;
+    let low = 1.0 - (-tau * 600.0 / rate).exp();
+    let mut state = 0.0;
+    let mut out: Vec<f64> = (0..len)
+        .map(|i| {
+            let t = i as f64 / rate;
+            state += low * (white() - state);
+            let vent = state * 3.0 * (1.0 + 0.3 * (tau * t / 14.0).sin());
+            let hum = if (t % 35.0) < 20.0 {
+                (1..=3)
+                    .map(|h| (tau * 60.0 * f64::from(h) * t).sin().signum() * 0.5f64.powi(h))
+                    .sum::<f64>()
+                    * 0.03
+            } else {
+                0.0
+            };
+            vent * 0.1 + hum
+        })
+        .collect();
+    let mut events = |every: (f64, f64), sound: Sound| {
+        let mut rng = white_noise(seed.wrapping_add((every.0 * 1000.0) as u64));
+        let mut at = (rate * every.0 * 0.5) as usize;
+        while at < len {
+            sound(&mut out[at..], &mut rng);
+            at += (rate * (every.0 + (every.1 - every.0) * (rng() + 1.0) / 2.0)) as usize;
+        }
+    };
+    // paper rustles
+    events((6.0, 12.0), &mut |out, rng| {
+        let length = ((rate * (0.3 + 0.5 * (rng() + 1.0) / 2.0)) as usize).min(out.len());
+        let (mut last, mut envelope) = (0.0, 0.0);
+        for (k, sample) in out[..length].iter_mut().enumerate() {
+            let w = rng();
+            if k % 400 == 0 {
+                envelope = 0.2 + 0.8 * (rng() + 1.0) / 2.0;
+            }
+            let window = (std::f64::consts::PI * k as f64 / length as f64).sin();
+            *sample += (w - last) * 0.25 * envelope * window;
+            last = w;
+        }
+    });
+    // chair squeaks
+    events((20.0, 30.0), &mut |out, _| {
+        let length = ((rate * 0.25) as usize).min(out.len());
+        let mut phase = 0.0;
+        for (k, sample) in out[..length].iter_mut().enumerate() {
+            let f = 500.0 + 400.0 * k as f64 / length as f64;
+            phase += tau * f / rate;
+            let window = (std::f64::consts::PI * k as f64 / length as f64).sin();
+            *sample += (phase.sin() + 0.4 * (2.0 * phase).sin()) * 0.15 * window;
+        }
+    });
+    // door thuds
+    events((30.0, 45.0), &mut |out, rng| {
+        let length = ((rate * 0.6) as usize).min(out.len());
+        let a = 1.0 - (-tau * 150.0 / rate).exp();
+        let mut s = 0.0;
+        for (k, sample) in out[..length].iter_mut().enumerate() {
+            s += a * (rng() - s);
+            *sample += s * 4.0 * (-(k as f64) / (rate * 0.05)).exp();
+        }
+    });
+    out
 }
