@@ -339,7 +339,7 @@ impl WhisperModel {
                     let share = block.packed_ms();
                     // another language's text is no context for this one
                     let independent = i > 0 && plan[i - 1].1 != *block_language;
-                    let (found, lang) = run.window(
+                    let (mut found, mut lang) = run.window(
                         block,
                         Attempt::First,
                         move |p| {
@@ -349,6 +349,21 @@ impl WhisperModel {
                         independent,
                         block_language.as_deref(),
                     )?;
+                    // a loop is often seeded by the text decoded before, which whisper.cpp
+                    // carries from window to window: decoded again without any, the fewer
+                    // words in loops win
+                    if looping_words(&found) > 0 {
+                        let (again, again_lang) = run.window(
+                            block,
+                            Attempt::Unprompted,
+                            |_| {},
+                            true,
+                            block_language.as_deref(),
+                        )?;
+                        if looping_words(&again) < looping_words(&found) {
+                            (found, lang) = (again, again_lang);
+                        }
+                    }
                     done_ms += share;
                     if let Some(lang) = block_language.clone().or(lang) {
                         match by_language.iter_mut().find(|(l, _)| *l == lang) {
@@ -450,6 +465,10 @@ enum Attempt {
     First,
     /// Sampling at a raised temperature, for speech the first pass heard nothing in.
     Retry,
+    /// Greedy decoding with no text as context at all, not even the block's own earlier
+    /// windows' (faster-whisper's `condition_on_previous_text=False`), for a block whose first
+    /// pass fell into a loop.
+    Unprompted,
 }
 
 /// One transcription of one recording: the model, its state and the options.
@@ -493,6 +512,10 @@ impl Run<'_> {
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_timestamps(false);
+        if attempt == Attempt::Unprompted {
+            params.set_no_context(true);
+            params.set_n_max_text_ctx(0);
+        }
         if attempt == Attempt::Retry {
             params.set_temperature(0.4);
             params.set_temperature_inc(0.0);
@@ -761,6 +784,17 @@ fn flag_repetitions(segments: &mut [Segment]) {
     }
 }
 
+/// Words in the segments [`flag_repetitions`] would flag.
+fn looping_words(segments: &[Segment]) -> usize {
+    let mut flagged = segments.to_vec();
+    flag_repetitions(&mut flagged);
+    flagged
+        .iter()
+        .filter(|s| s.flags.contains(&SegmentFlag::Repetition))
+        .map(|s| s.words.len())
+        .sum()
+}
+
 fn same_words(a: &str, b: &str) -> bool {
     normalized_words(a) == normalized_words(b)
 }
@@ -846,6 +880,21 @@ mod tests {
         let mut stray = vec![said(5_000, "music")];
         flag_outside_speech(&mut stray, &[span(0, 2_000)]);
         assert_eq!(stray[0].flags, [SegmentFlag::OutsideSpeech]);
+    }
+
+    #[test]
+    fn words_in_loops_are_counted_without_flagging_the_segments() {
+        let mut segments = vec![said(0, "Hello there.")];
+        for at in [1_000, 2_000, 3_000] {
+            segments.push(said(at, "He was a young man."));
+        }
+        segments.push(said(4_000, "Goodbye."));
+        let again = segments[2].words[0].clone();
+        segments[2].words.push(again);
+        // one word in each repeat, two in the second
+        assert_eq!(looping_words(&segments), 4);
+        assert!(segments.iter().all(|s| s.flags.is_empty()));
+        assert_eq!(looping_words(&segments[..3]), 0);
     }
 
     #[test]
