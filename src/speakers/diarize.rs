@@ -11,7 +11,17 @@
 //!    recording with more than `MAX_UNITS` windows is first reduced to that many k-means units,
 //!    so time and memory stay bounded on long meetings. Clusters holding less than
 //!    `MIN_SPEAKER_MS` of speech are folded into their nearest neighbour (never below the
-//!    minimum) and near-identical centroids ([`SAME_VOICE`]) are merged.
+//!    minimum) and near-identical centroids ([`SAME_VOICE`]) are merged. Without the second
+//!    voice model (below), when that finds more than one voice, the windows are clustered once
+//!    more the same way with the recording's mean embedding taken off each ([`centred`]): what
+//!    every window shares (the room, the microphone, the language) then weighs less than what
+//!    tells the voices apart. On the real-voice development meetings this took words right
+//!    from 0.832 to 0.848 and counts right from 3 to 4 of 6, and on the short synthetic ones
+//!    from 0.885 to 0.926 and 4 to 5 of 6; the sample corpus is unchanged. A recording found
+//!    to hold one voice is not clustered again: less its mean, one voice's windows are noise
+//!    that spectral clustering would split. With `--voiceprints` the first clustering stands,
+//!    as its over-split clusters are what the second model joins (centred, the development
+//!    meetings fell from 0.971 to 0.930 there).
 //! 4. With `--voiceprints`, a second, stronger speaker model ([`super::ecapa`], ECAPA-TDNN
 //!    trained on VoxCeleb) hears up to [`VERIFY_MS`] of each cluster's speech at once, and
 //!    clusters it judges one person ([`SAME_PERSON`]) are merged: GE2E's 1.6 s windows split one
@@ -128,7 +138,9 @@ impl DiarizeConfig {
         let count = match self.speakers {
             Some(n) => format!("{n} speakers (given)"),
             None => format!(
-                "{}-{} speakers estimated (spectral clustering, normalised maximum eigengap)",
+                "{}-{} speakers estimated (spectral clustering, normalised maximum eigengap; \
+                 without voiceprints, again less the recording's mean where more than one is \
+                 found)",
                 self.min_speakers, self.max_speakers
             ),
         };
@@ -244,6 +256,14 @@ pub fn diarize(
     if config.speakers.is_none() {
         fold_small_clusters(&windows, &mut labels, min);
         merge_close_centroids(&windows, &mut labels, min);
+        // without the second voice model, more than one voice found: cluster again on the
+        // windows less the recording's mean (see the module's notes)
+        if verifier.is_none() && labels.iter().any(|&l| l > 0) {
+            let centred = centred(&embeddings);
+            labels = cluster_windows(&centred, &weights, min, max);
+            fold_small_clusters(&windows, &mut labels, min);
+            merge_close_centroids(&windows, &mut labels, min);
+        }
     }
     let mut voiceprints = match verifier {
         Some(verifier) => voiceprints_of(verifier, &audio, &windows, &labels),
@@ -412,6 +432,27 @@ fn embed_windows(
     }));
     windows.sort_by_key(|w| w.frames);
     windows
+}
+
+/// The embeddings less their mean, each normalised to unit length again.
+fn centred(embeddings: &[Embedding]) -> Vec<Embedding> {
+    let mut mean = [0f32; super::encoder::EMBEDDING];
+    for e in embeddings {
+        for (m, x) in mean.iter_mut().zip(e) {
+            *m += x / embeddings.len() as f32;
+        }
+    }
+    embeddings
+        .iter()
+        .map(|e| {
+            let mut c = [0f32; super::encoder::EMBEDDING];
+            for ((c, x), m) in c.iter_mut().zip(e).zip(&mean) {
+                *c = x - m;
+            }
+            let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            c.map(|x| x / norm)
+        })
+        .collect()
 }
 
 /// Spectral clustering of the windows into `min..=max` speakers (through at most `MAX_UNITS`
@@ -981,6 +1022,23 @@ mod tests {
         let mut prints = vec![print(&[1.0, 0.0]), print(&[0.45, 0.893])];
         merge_same_person(&mut labels, &mut prints, 1);
         assert_eq!(labels, vec![0, 1]);
+    }
+
+    #[test]
+    fn centring_takes_off_what_every_window_shares() {
+        // two voices whose windows share a strong common part (cosine 0.9 between them)
+        let a = unit(&[(0, 3.0), (1, 1.0)]);
+        let b = unit(&[(0, 3.0), (2, 1.0)]);
+        assert!((cosine(&a, &b) - 0.9).abs() < 1e-4);
+        let centred = centred(&[a, a, b, b]);
+        for e in &centred {
+            let norm: f32 = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-4, "unit length, got {norm}");
+        }
+        // the shared part is gone: the voices now point opposite ways, each voice's windows alike
+        assert!((cosine(&centred[0], &centred[2]) + 1.0).abs() < 1e-4);
+        assert!((cosine(&centred[0], &centred[1]) - 1.0).abs() < 1e-4);
+        assert!(centred[0][0].abs() < 1e-4);
     }
 
     #[test]
