@@ -14,8 +14,8 @@
 //!    minimum) and near-identical centroids ([`SAME_VOICE`]) are merged. Without the second
 //!    voice model (below), when that finds more than one voice, the windows are clustered once
 //!    more the same way with the recording's mean embedding taken off each ([`centred`]): what
-//!    every window shares (the room, the microphone) then weighs less than what
-//!    tells the voices apart. On the real-voice development meetings this took words right
+//!    every window shares (the room, the microphone) then weighs less than what tells the
+//!    voices apart. On the real-voice development meetings this took words right
 //!    from 0.832 to 0.848 and counts right from 3 to 4 of 6, and on the short synthetic ones
 //!    from 0.885 to 0.926 and 4 to 5 of 6; the sample corpus is unchanged. A recording found
 //!    to hold one voice is not clustered again: less its mean, one voice's windows are noise
