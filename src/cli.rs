@@ -680,9 +680,10 @@ pub struct ListArgs {
 pub enum ModelsCommand {
     /// Put a model in the models folder: a Whisper model (tiny.en or base), the voice encoder
     /// that tells speakers apart (resemblyzer), the speaker model that settles who is one
-    /// person (ecapa) or the sentence model (minilm).
+    /// person (ecapa), the second voice detector that confirms gap markers (silero) or the
+    /// sentence model (minilm).
     Fetch {
-        /// tiny.en, base, resemblyzer, ecapa or minilm.
+        /// tiny.en, base, resemblyzer, ecapa, silero or minilm.
         name: String,
     },
     /// The models folder in force and which models it holds.

@@ -211,6 +211,10 @@ pub struct TranscribeSettings {
     /// absent for English-only models and transcripts made before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chinese_script: Option<String>,
+    /// The second voice detector that confirmed the speech under each gap marker, when one
+    /// did (absent before it was used, and with `--no-vad`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap_check: Option<String>,
 }
 
 /// What a recording's transcript was made from.
@@ -396,6 +400,7 @@ pub(crate) fn sample_recording(name: &str, sha256: &str) -> Recording {
             word_times: "token timestamps".into(),
             vad: "off".into(),
             chinese_script: None,
+            gap_check: None,
         }),
         verbatim_version: crate::VERSION.into(),
         ingested_at: time::OffsetDateTime::UNIX_EPOCH,

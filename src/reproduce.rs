@@ -14,11 +14,13 @@
 //! or a time; the comparison says which.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use regex::Regex;
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
+use crate::audio::silero::Silero;
 use crate::audio::vad::{Speech, VadConfig};
 use crate::error::{Error, Result};
 use crate::hash::sha256_file;
@@ -34,6 +36,8 @@ pub struct Recipe {
     pub vad: Option<VadConfig>,
     /// Where word times came from.
     pub word_times: WordTimes,
+    /// Whether the second voice detector (Silero) confirmed gap markers.
+    pub gap_check: bool,
 }
 
 impl Recipe {
@@ -77,6 +81,7 @@ impl Recipe {
             },
             vad,
             word_times,
+            gap_check: settings.gap_check.is_some(),
         })
     }
 }
@@ -125,9 +130,12 @@ pub fn find_model(models_dir: &Path, name: &str, sha256: &str) -> Result<PathBuf
     )))
 }
 
-/// The speech spans Whisper heard at ingest, detected again as recorded.
-pub fn speech(samples: &[f32], recipe: &Recipe) -> Option<Speech> {
-    recipe.vad.map(|vad| Speech::detect(samples, &vad))
+/// The speech spans Whisper heard at ingest, detected again as recorded (`second`: the
+/// Silero detector, which the recipe needs when it confirmed gap markers).
+pub fn speech(samples: &[f32], recipe: &Recipe, second: Option<Arc<Silero>>) -> Option<Speech> {
+    recipe
+        .vad
+        .map(|vad| Speech::detect(samples, &vad).with_second_detector(second))
 }
 
 /// One place where the stored words and the reproduced ones differ.
@@ -284,6 +292,7 @@ mod tests {
             word_times: word_times.into(),
             vad: vad.into(),
             chinese_script: None,
+            gap_check: None,
         }
     }
 

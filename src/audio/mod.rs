@@ -8,6 +8,7 @@
 pub mod ffmpeg;
 pub mod opus;
 mod resample;
+pub mod silero;
 pub mod vad;
 
 use std::fs::File;

@@ -37,6 +37,7 @@ pub fn run(
         },
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),
+        gap_check: gap_check(models_dir),
         word_times: args.word_times,
         speakers: speaker_mode(models_dir, &args)?,
     };
@@ -259,4 +260,19 @@ pub fn resolve_model(models_dir: &Path, model: &str) -> anyhow::Result<PathBuf> 
         );
     }
     Ok(path)
+}
+
+/// The Silero weights that confirm gap markers, when fetched; without them a note says that
+/// gap markers rest on one voice detector.
+pub(crate) fn gap_check(models_dir: &Path) -> Option<PathBuf> {
+    let path = verbatim::models::silero::weights_path(models_dir);
+    if path.exists() {
+        return Some(path);
+    }
+    eprintln!(
+        "note: the second voice detector is not in {} (`verbatim models fetch silero`): gap \
+         markers rest on the first detector alone",
+        models_dir.display()
+    );
+    None
 }

@@ -8,7 +8,7 @@ use verbatim::meaning;
 use verbatim::models::convert::convert_ct2_to_ggml;
 use verbatim::models::fetch::{fetch, KnownModel};
 use verbatim::models::ModelsDir;
-use verbatim::models::{ecapa, minilm, resemblyzer};
+use verbatim::models::{ecapa, minilm, resemblyzer, silero};
 
 use super::outln;
 use super::Status;
@@ -28,6 +28,7 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                 resemblyzer::weights_path(models_dir),
             ));
             known.push((ecapa::NAME.into(), ecapa::weights_path(models_dir)));
+            known.push((silero::NAME.into(), silero::weights_path(models_dir)));
             known.push((minilm::NAME.into(), meaning::encoder::model_dir(models_dir)));
             for (name, path) in known {
                 let state = if path.exists() { "present" } else { "missing" };
@@ -59,10 +60,18 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                     );
                 }
                 ecapa::fetch(models_dir)
+            } else if name == silero::NAME {
+                if !silero::weights_path(models_dir).exists() {
+                    eprintln!(
+                        "fetching {name}: downloading the silero-vad 6.2.3 wheel from PyPI with \
+                         pip (11 MB): the Silero voice detector"
+                    );
+                }
+                silero::fetch(models_dir)
             } else {
                 let model: KnownModel = name.parse().map_err(|_| {
                     anyhow!(
-                        "unknown model {name:?}; known: tiny.en, base, resemblyzer, ecapa, minilm"
+                        "unknown model {name:?}; known: tiny.en, base, resemblyzer, ecapa, silero, minilm"
                     )
                 })?;
                 if !models_dir.join(model.file_name()).exists() {

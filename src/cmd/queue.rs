@@ -234,6 +234,7 @@ pub fn worker(sources: &super::claims::ClaimSources, args: WorkerArgs) -> anyhow
         },
         date: None,
         vad: Some(VadConfig::default()),
+        gap_check: super::ingest::gap_check(models_dir),
         word_times: Default::default(),
         speakers: SpeakerMode::Voice {
             model_path: voice,

@@ -4,8 +4,10 @@
 
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::Serialize;
+use verbatim::audio::silero::Silero;
 use verbatim::model::{hms, Recording};
 use verbatim::relisten::source_samples;
 use verbatim::reproduce::{self, Comparison, Recipe};
@@ -111,7 +113,13 @@ fn reproduce_one(
     }
     let model = &loaded.as_ref().expect("a model was just loaded").2;
     let samples = source_samples(recording, root).map_err(|e| e.to_string())?;
-    let speech = reproduce::speech(&samples, &recipe);
+    let second = if recipe.gap_check {
+        let path = verbatim::models::silero::weights_path(models_dir);
+        Some(Arc::new(Silero::load(&path).map_err(|e| e.to_string())?))
+    } else {
+        None
+    };
+    let speech = reproduce::speech(&samples, &recipe, second);
     let source = root.join(&recording.source_path);
     let heard = model
         .transcribe(

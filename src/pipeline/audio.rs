@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use time::{Date, OffsetDateTime};
 
@@ -12,6 +13,7 @@ use super::dates::recording_date;
 use super::inputs::{absolute, file_name};
 use super::speakers::SPEAKERS_LOCK;
 use super::{Failure, Outcome, Reach};
+use crate::audio::silero::Silero;
 use crate::audio::vad::VadConfig;
 use crate::audio::{self, DecodedAudio};
 use crate::claims::Rules;
@@ -38,6 +40,9 @@ pub struct IngestConfig {
     pub date: Option<Date>,
     /// Voice activity detection settings; `None` gives Whisper the whole recording.
     pub vad: Option<VadConfig>,
+    /// The second voice detector's weights (Silero), which must also hear speech where a gap
+    /// marker is written; `None`: gap markers rest on the first detector alone.
+    pub gap_check: Option<PathBuf>,
     /// Where word start times come from.
     pub word_times: WordTimes,
     /// How speakers are attributed.
@@ -74,6 +79,7 @@ pub struct Ingester<'a> {
     config: IngestConfig,
     rules: &'a Rules,
     model: Option<WhisperModel>,
+    second_detector: Option<Arc<Silero>>,
     encoder: Option<VoiceEncoder>,
     verifier: Option<Ecapa>,
     /// The threads diarization runs on: `--threads` of them, as Whisper has (none made when
@@ -100,6 +106,7 @@ impl<'a> Ingester<'a> {
             config,
             rules,
             model: None,
+            second_detector: None,
             encoder: None,
             verifier: None,
             threads,
@@ -139,11 +146,16 @@ impl<'a> Ingester<'a> {
             model.check_options(&self.config.options).or_batch()?;
             self.model = Some(model);
         }
+        if self.second_detector.is_none() {
+            if let (Some(_), Some(path)) = (self.config.vad, &self.config.gap_check) {
+                self.second_detector = Some(Arc::new(Silero::load(path).or_batch()?));
+            }
+        }
         let model = self.model.as_ref().expect("model was just loaded");
-        let speech = self
-            .config
-            .vad
-            .map(|vad| audio::vad::Speech::detect(&decoded.samples, &vad));
+        let speech = self.config.vad.map(|vad| {
+            audio::vad::Speech::detect(&decoded.samples, &vad)
+                .with_second_detector(self.second_detector.clone())
+        });
         let transcription = model
             .transcribe(
                 path,
@@ -158,7 +170,11 @@ impl<'a> Ingester<'a> {
             .vad
             .map_or_else(|| "off".to_string(), |v| v.describe());
         let (recording_date, date_source) = recording_date(self.config.date, path, &decoded);
-        let settings = model.settings(&self.config.options, &resampler_name(&decoded), &vad);
+        let mut settings = model.settings(&self.config.options, &resampler_name(&decoded), &vad);
+        settings.gap_check = speech
+            .as_ref()
+            .and_then(|s| s.second_detector())
+            .map(|_| crate::audio::silero::describe());
         let model_info = model.info().clone();
         let mut segments = transcription.segments;
         let diarized = self

@@ -265,6 +265,7 @@ impl WhisperModel {
             chinese_script: self
                 .is_multilingual()
                 .then(|| options.chinese_script.name().to_string()),
+            gap_check: None,
         }
     }
 
@@ -277,8 +278,9 @@ impl WhisperModel {
 
     /// Transcribes 16 kHz mono samples. With `speech` (from voice activity detection) only
     /// speech is transcribed, packed into windows and mapped back to true times; a span that
-    /// yields no words is retried and otherwise marked as a gap where the detector is
-    /// confident of speech, or reported as faint activity where it is not. Without it the whole recording goes
+    /// yields no words is retried and otherwise marked as a gap where the detectors are
+    /// confident of speech ([`Speech::is_confident`]), or reported as faint activity where
+    /// they are not. Without it the whole recording goes
     /// to Whisper in one call. `progress` receives an overall percentage.
     pub fn transcribe(
         &self,
@@ -388,7 +390,7 @@ impl WhisperModel {
                         .into_iter()
                         .filter(|seg| has_words_in(seg, span))
                         .collect();
-                    if found.is_empty() && found_speech.is_confident(span) {
+                    if found.is_empty() && found_speech.is_confident(span, samples) {
                         segments.push(gap_segment(*span));
                     } else if found.is_empty() {
                         // too faint or brief to be sure it is speech: reported, not marked
