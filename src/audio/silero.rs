@@ -261,6 +261,15 @@ impl Default for State {
     }
 }
 
+/// The model for tests (see [`crate::models::test_dir`]).
+#[cfg(test)]
+pub(crate) fn test_model() -> Silero {
+    let path = crate::models::silero::weights_path(&crate::models::test_dir());
+    Silero::load(&path).unwrap_or_else(|e| {
+        panic!("{e} (run `make model` or `verbatim models fetch silero` first)")
+    })
+}
+
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -299,13 +308,7 @@ mod tests {
             let want: Vec<f32> =
                 serde_json::from_value(reference["jfk_probabilities"].clone()).unwrap();
             let samples = crate::speakers::reference::wav_s16("tests/data/jfk.wav");
-            let models = std::env::var_os("VERBATIM_MODELS")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-            let path = crate::models::silero::weights_path(&models);
-            let model = Silero::load(&path).unwrap_or_else(|e| {
-                panic!("{e} (run `make model` or `verbatim models fetch silero` first)")
-            });
+            let model = test_model();
             let got = model.probabilities(&samples);
             assert_eq!(got.len(), want.len());
             let worst = got

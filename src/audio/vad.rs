@@ -316,11 +316,7 @@ mod tests {
 
         #[test]
         fn a_gap_needs_the_second_detector_to_hear_speech_too() {
-            let models = std::env::var_os("VERBATIM_MODELS")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-            let silero = Silero::load(&crate::models::silero::weights_path(&models))
-                .unwrap_or_else(|e| panic!("{e} (run `make model` first)"));
+            let silero = crate::audio::silero::test_model();
             // JFK's 11 s, then 3 s of white noise at about JFK's level: the first detector
             // made to score everything as speech
             let mut samples = crate::speakers::reference::wav_s16("tests/data/jfk.wav");

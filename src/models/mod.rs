@@ -21,6 +21,16 @@ pub mod silero;
 
 use std::path::{Path, PathBuf};
 
+/// The models folder tests load real models from: `VERBATIM_MODELS`, else the repository's
+/// `models/` (filled by `make model`). Tests that need a model live in modules named
+/// `with_voice_model`, which `make test-fast` skips.
+#[cfg(test)]
+pub(crate) fn test_dir() -> PathBuf {
+    std::env::var_os("VERBATIM_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
+}
+
 /// The models folder in force, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelsDir {

@@ -420,10 +420,7 @@ impl FrontEnd {
 /// that call it live in modules named `with_voice_model`, which `make test-fast` skips.
 #[cfg(test)]
 pub(crate) fn test_model() -> Ecapa {
-    let models = std::env::var_os("VERBATIM_MODELS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-    let path = models.join(crate::models::ecapa::WEIGHTS_FILE);
+    let path = crate::models::test_dir().join(crate::models::ecapa::WEIGHTS_FILE);
     Ecapa::load(&path)
         .unwrap_or_else(|e| panic!("{e} (run `make model` or `verbatim models fetch ecapa` first)"))
 }

@@ -364,10 +364,7 @@ fn partial_slices(n_samples: usize) -> Vec<(usize, usize)> {
 /// which `make test-fast` skips.
 #[cfg(test)]
 pub(crate) fn test_encoder() -> VoiceEncoder {
-    let models = std::env::var_os("VERBATIM_MODELS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-    let path = models.join(crate::models::resemblyzer::WEIGHTS_FILE);
+    let path = crate::models::test_dir().join(crate::models::resemblyzer::WEIGHTS_FILE);
     VoiceEncoder::load(&path).unwrap_or_else(|e| {
         panic!("{e} (run `make model` or `verbatim models fetch resemblyzer` first)")
     })
