@@ -1,6 +1,8 @@
-//! Signal processing shared by the stages: the sample rate every model here takes, and the
+//! Signal processing shared by the stages: the sample rate every model here takes, the
 //! Slaney mel filterbank both Whisper's front end (80 or 128 mels, written into converted ggml
-//! files) and the voice encoder's (40 mels) are built from.
+//! files) and the voice encoder's (40 mels) are built from, and the activations and LSTM cell
+//! step the small networks run in plain Rust share (the voice encoder, Silero, the claim
+//! classifier).
 
 /// The sample rate of the audio Whisper, the voice detector and the voice encoder take.
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -73,6 +75,31 @@ fn mel_to_hz(mel: f64) -> f64 {
     }
 }
 
+/// The logistic function.
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// tanh through one `exp` (libm's `tanhf` costs several times more; an LSTM calls it twice per
+/// unit and step): `1 - 2 / (e^(2x) + 1)`, exact to float rounding, saturating cleanly.
+pub fn tanh(x: f32) -> f32 {
+    1.0 - 2.0 / ((2.0 * x).exp() + 1.0)
+}
+
+/// One step of an LSTM cell after its gate pre-activations `gates` (4 × units, PyTorch's order:
+/// input, forget, cell, output) are summed: updates the cell state `c` and the output `h`.
+pub fn lstm_cell(gates: &[f32], c: &mut [f32], h: &mut [f32]) {
+    let units = c.len();
+    for j in 0..units {
+        let input = sigmoid(gates[j]);
+        let forget = sigmoid(gates[units + j]);
+        let cell = tanh(gates[2 * units + j]);
+        let output = sigmoid(gates[3 * units + j]);
+        c[j] = forget * c[j] + input * cell;
+        h[j] = output * tanh(c[j]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +136,15 @@ mod tests {
         assert!((filters.iter().sum::<f32>() - 1.9990242).abs() < 1e-5);
         assert_eq!(filters.iter().filter(|&&v| v > 0.0).count(), 391);
         assert_eq!(mel_filters(16_000, 400, 128).len(), 128 * 201);
+    }
+
+    #[test]
+    fn tanh_through_exp_matches_libm() {
+        for i in -2000..=2000 {
+            let x = i as f32 / 100.0;
+            assert!((tanh(x) - x.tanh()).abs() < 2e-7, "{x}");
+        }
+        assert_eq!(tanh(100.0), 1.0);
+        assert_eq!(tanh(-100.0), -1.0);
     }
 }

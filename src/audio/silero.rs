@@ -24,6 +24,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
 
+use crate::dsp::{lstm_cell, sigmoid};
 use crate::error::{Error, Result};
 
 /// SHA-256 of `silero_vad/data/silero_vad_16k.safetensors` in `silero-vad==6.2.3`.
@@ -218,14 +219,7 @@ impl Silero {
             *gate += wi.iter().zip(&x).map(|(w, v)| w * v).sum::<f32>()
                 + wh.iter().zip(&state.h).map(|(w, v)| w * v).sum::<f32>();
         }
-        for j in 0..HIDDEN {
-            let input_gate = sigmoid(gates[j]);
-            let forget = sigmoid(gates[HIDDEN + j]);
-            let cell = gates[2 * HIDDEN + j].tanh();
-            let output = sigmoid(gates[3 * HIDDEN + j]);
-            state.c[j] = forget * state.c[j] + input_gate * cell;
-            state.h[j] = output * state.c[j].tanh();
-        }
+        lstm_cell(&gates, &mut state.c, &mut state.h);
         let logit = self.out_bias
             + self
                 .out_weight
@@ -268,10 +262,6 @@ pub(crate) fn test_model() -> Silero {
     Silero::load(&path).unwrap_or_else(|e| {
         panic!("{e} (run `make model` or `verbatim models fetch silero` first)")
     })
-}
-
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn run(
         },
         date: args.date,
         vad: (!args.no_vad).then(VadConfig::default),
-        gap_check: gap_check(models_dir),
+        gap_check: (!args.no_vad).then(|| gap_check(models_dir)).flatten(),
         word_times: args.word_times,
         speakers: speaker_mode(models_dir, &args)?,
     };

@@ -335,7 +335,7 @@ impl Classifier {
         gemm(
             false, &hidden, false, &self.w2, &mut z, rows, HIDDEN, outputs, 1.0,
         );
-        (hidden, z.into_iter().map(sigmoid).collect())
+        (hidden, z.into_iter().map(crate::dsp::sigmoid).collect())
     }
 
     /// Each kind's score for a sentence, in the examples' kind order: its output `p` weighed
@@ -497,10 +497,6 @@ fn cues() -> &'static [Regex; CUES] {
         ]
         .map(|p| Regex::new(p).expect("cue patterns compile"))
     })
-}
-
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 #[cfg(test)]

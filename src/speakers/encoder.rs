@@ -241,14 +241,7 @@ impl VoiceEncoder {
                     let g = &step_gates[b * GATES..(b + 1) * GATES];
                     let c = &mut cell[b * HIDDEN..(b + 1) * HIDDEN];
                     let h = &mut hidden_now[b * HIDDEN..(b + 1) * HIDDEN];
-                    for j in 0..HIDDEN {
-                        let i_gate = sigmoid(g[j]);
-                        let f_gate = sigmoid(g[HIDDEN + j]);
-                        let g_gate = tanh(g[2 * HIDDEN + j]);
-                        let o_gate = sigmoid(g[3 * HIDDEN + j]);
-                        c[j] = f_gate * c[j] + i_gate * g_gate;
-                        h[j] = o_gate * tanh(c[j]);
-                    }
+                    crate::dsp::lstm_cell(g, c, h);
                 }
             }
             std::mem::swap(&mut input, &mut output);
@@ -298,16 +291,6 @@ impl VoiceEncoder {
         let partials = self.embed_windows(&windows);
         (mean_embedding(&partials), slices)
     }
-}
-
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// tanh through one `exp` (libm's `tanhf` costs several times more; the LSTM calls it 512 times
-/// a frame): `1 - 2 / (e^(2x) + 1)`, exact to float rounding, saturating cleanly.
-fn tanh(x: f32) -> f32 {
-    1.0 - 2.0 / ((2.0 * x).exp() + 1.0)
 }
 
 /// `v / ||v||`; a zero vector stays zero.
@@ -389,16 +372,6 @@ mod tests {
         eprintln!("{what}: cosine {cos:.7}, max abs diff {worst:.2e}");
         assert!(cos > 0.9999, "{what}: cosine {cos}");
         assert!(worst < 1e-4, "{what}: max abs diff {worst}");
-    }
-
-    #[test]
-    fn tanh_through_exp_matches_libm() {
-        for i in -2000..=2000 {
-            let x = i as f32 / 100.0;
-            assert!((tanh(x) - x.tanh()).abs() < 2e-7, "{x}");
-        }
-        assert_eq!(tanh(100.0), 1.0);
-        assert_eq!(tanh(-100.0), -1.0);
     }
 
     #[test]
