@@ -16,7 +16,8 @@
 //! English development meetings mixed with generated room noise.
 //!
 //! Second listen (`verbatim-bench relisten`, `relisten.rs`): time per claim, and the flags
-//! against the corpus truth.
+//! against the corpus truth; `verbatim-bench relisten-dev`: the same on the English development
+//! meetings of real voices, for each bar on the log-likelihood ratio.
 //!
 //! Queue (`verbatim-bench queue`, `queue.rs`): throughput of 1 and 2 NATS workers on the
 //! corpus, and the cost of `queue collect` per recording.
@@ -87,6 +88,8 @@ fn main() {
         Some("queue") => AudioSetup::new().and_then(|setup| queue::queue_bench(&setup)),
         Some("relisten") => AudioSetup::new()
             .and_then(|setup| relisten::relisten_bench(&setup, args.get(2).map(Path::new))),
+        Some("relisten-dev") => AudioSetup::new()
+            .and_then(|setup| relisten::relisten_dev_bench(&setup, args.get(2).map(Path::new))),
         Some("asr") => AudioSetup::new().and_then(|setup| {
             asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
             asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
@@ -100,6 +103,7 @@ fn main() {
                 asr::asr_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
                 asr::multilingual_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
                 gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)?;
+                relisten::relisten_dev_bench(&setup, None)?;
                 relisten::relisten_bench(&setup, None)?;
                 queue::queue_bench(&setup)
             })

@@ -118,8 +118,11 @@ pub fn citation(
 /// The words of `text` as a quote is compared: lower case, letters and digits only, split at
 /// whitespace, hyphens and dashes; apostrophes (straight or curly) vanish. Number formatting
 /// does not count: numbers written as words become digits ("twenty one" and "21" are both
-/// `21`), ordinal endings on digits go ("15th" is `15`), and "cannot" is "can't".
+/// `21`), ordinal endings on digits go ("15th" is `15`), and a percent sign is the word
+/// ("40%" is "40 percent"). Nor does the way a word is abbreviated: "cannot" is "can't", "&" is
+/// "and", and "Mr.", "Mrs.", "Dr." and "OK" are "mister", "missus", "doctor" and "okay".
 pub fn words(text: &str) -> Vec<String> {
+    let text = text.replace('%', " percent ").replace('&', " and ");
     let plain = text
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '‑' | '–' | '—' | '/'))
         .map(|w| {
@@ -130,6 +133,10 @@ pub fn words(text: &str) -> Vec<String> {
                 .collect();
             match w.as_str() {
                 "cannot" => "cant".to_string(),
+                "mr" => "mister".to_string(),
+                "mrs" => "missus".to_string(),
+                "dr" => "doctor".to_string(),
+                "ok" => "okay".to_string(),
                 _ => strip_ordinal(w),
             }
         })
@@ -609,6 +616,18 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_read_as_the_words_they_stand_for() {
+        assert_eq!(
+            w("Mr. Dashwood and Dr. Lee, OK?"),
+            w("mister Dashwood & doctor Lee, okay?")
+        );
+        assert_eq!(w("Mrs. Lee"), ["missus", "lee"]);
+        assert_eq!(w("R&D"), ["r", "and", "d"]);
+        // only whole words: "Drive" and "Mrs" inside a word are left alone
+        assert_eq!(w("Mrsa drive"), ["mrsa", "drive"]);
+    }
+
+    #[test]
     fn number_formatting_does_not_count() {
         assert_eq!(w("About twenty engineers"), w("about 20 engineers"));
         assert_eq!(w("two million records"), ["2", "million", "records"]);
@@ -618,6 +637,8 @@ mod tests {
         // a year said in pairs stays two numbers, as it was said
         assert_eq!(w("twenty twenty"), ["20", "20"]);
         assert_eq!(w("We cannot"), w("we can't"));
+        assert_eq!(w("40% of the records"), w("forty percent of the records"));
+        assert_eq!(w("40%"), ["40", "percent"]);
         assert_eq!(
             w("the 4th floor, not forth"),
             ["the", "4", "floor", "not", "forth"]

@@ -113,13 +113,13 @@ pub fn differences(quote_text: &str, heard: &[(String, f32)]) -> (Vec<Edit>, Vec
 
 /// A second listen of `claim` from the words the model heard over `start_ms..end_ms`.
 pub fn judge(
-    claim: &Claim,
+    quote: &str,
     model: &crate::model::ModelInfo,
     beam: usize,
     (start_ms, end_ms): (u64, u64),
     heard: &[(String, f32)],
 ) -> SecondListen {
-    let (differences, unsure) = differences(&claim.quote, heard);
+    let (differences, unsure) = differences(quote, heard);
     let text: Vec<&str> = heard.iter().map(|(w, _)| w.as_str()).collect();
     SecondListen {
         model: model.name.clone(),
@@ -131,7 +131,7 @@ pub fn judge(
         text: text.join(" "),
         differences,
         unsure,
-        quote_sha256: sha256_hex(claim.quote.as_bytes()),
+        quote_sha256: sha256_hex(quote.as_bytes()),
     }
 }
 
@@ -168,17 +168,48 @@ pub fn listen(
     claim: &Claim,
     options: &TranscribeOptions,
 ) -> Result<SecondListen> {
-    let per_ms = u64::from(WHISPER_SAMPLE_RATE) / 1000;
-    let total_ms = samples.len() as u64 / per_ms;
-    let start_ms = claim.start_ms.saturating_sub(MARGIN_MS);
-    let end_ms = (claim.end_ms + MARGIN_MS).min(total_ms);
-    if start_ms >= end_ms {
+    let total_ms = samples.len() as u64 / PER_MS;
+    if claim.start_ms.saturating_sub(MARGIN_MS) >= (claim.end_ms + MARGIN_MS).min(total_ms) {
         return Err(Error::Input(format!(
             "{}: claim {} at {} ms lies past the end of the audio ({total_ms} ms)",
             claim.recording, claim.id, claim.start_ms
         )));
     }
-    let stretch = &samples[(start_ms * per_ms) as usize..(end_ms * per_ms) as usize];
+    listen_to(
+        model,
+        source,
+        samples,
+        &claim.quote,
+        (claim.start_ms, claim.end_ms),
+        options,
+    )
+}
+
+/// Samples in a millisecond at Whisper's rate.
+const PER_MS: u64 = WHISPER_SAMPLE_RATE as u64 / 1000;
+
+/// Listens again to `quote`, said over `said_ms` (milliseconds into `samples`, the
+/// recording's audio): the stretch with [`MARGIN_MS`] either side, transcribed on its own, its
+/// words compared with the quote's.
+pub fn listen_to(
+    model: &WhisperModel,
+    source: &Path,
+    samples: &[f32],
+    quote: &str,
+    said_ms: (u64, u64),
+    options: &TranscribeOptions,
+) -> Result<SecondListen> {
+    let total_ms = samples.len() as u64 / PER_MS;
+    let start_ms = said_ms.0.saturating_sub(MARGIN_MS);
+    let end_ms = (said_ms.1 + MARGIN_MS).min(total_ms);
+    if start_ms >= end_ms {
+        return Err(Error::Input(format!(
+            "{}: {} ms lies past the end of the audio ({total_ms} ms)",
+            source.display(),
+            said_ms.0
+        )));
+    }
+    let stretch = &samples[(start_ms * PER_MS) as usize..(end_ms * PER_MS) as usize];
     let heard = model.transcribe(source, stretch, None, options, Rc::new(|_| {}))?;
     let words: Vec<(String, f32)> = heard
         .segments
@@ -188,7 +219,7 @@ pub fn listen(
         .map(|w| (w.text.clone(), w.probability))
         .collect();
     Ok(judge(
-        claim,
+        quote,
         model.info(),
         options.beam,
         (start_ms, end_ms),
@@ -292,7 +323,7 @@ mod tests {
             sha256: "60ed".into(),
         };
         let listen = judge(
-            &claim,
+            &claim.quote,
             &model,
             5,
             (0, 6_000),
