@@ -111,7 +111,7 @@ pub fn differences(quote_text: &str, heard: &[(String, f32)]) -> (Vec<Edit>, Vec
     (counted, unsure)
 }
 
-/// A second listen of `claim` from the words the model heard over `start_ms..end_ms`.
+/// A second listen of `quote` from the words the model heard over `start_ms..end_ms`.
 pub fn judge(
     quote: &str,
     model: &crate::model::ModelInfo,
@@ -168,13 +168,6 @@ pub fn listen(
     claim: &Claim,
     options: &TranscribeOptions,
 ) -> Result<SecondListen> {
-    let total_ms = samples.len() as u64 / PER_MS;
-    if claim.start_ms.saturating_sub(MARGIN_MS) >= (claim.end_ms + MARGIN_MS).min(total_ms) {
-        return Err(Error::Input(format!(
-            "{}: claim {} at {} ms lies past the end of the audio ({total_ms} ms)",
-            claim.recording, claim.id, claim.start_ms
-        )));
-    }
     listen_to(
         model,
         source,
@@ -183,6 +176,10 @@ pub fn listen(
         (claim.start_ms, claim.end_ms),
         options,
     )
+    .map_err(|error| match error {
+        Error::Input(reason) => Error::Input(format!("claim {}: {reason}", claim.id)),
+        other => other,
+    })
 }
 
 /// Samples in a millisecond at Whisper's rate.
@@ -204,7 +201,7 @@ pub fn listen_to(
     let end_ms = (said_ms.1 + MARGIN_MS).min(total_ms);
     if start_ms >= end_ms {
         return Err(Error::Input(format!(
-            "{}: {} ms lies past the end of the audio ({total_ms} ms)",
+            "{}: the quote at {} ms lies past the end of the audio ({total_ms} ms)",
             source.display(),
             said_ms.0
         )));
