@@ -642,7 +642,7 @@ fn run() -> anyhow::Result<()> {
 /// decoding and voice detection, as ingest runs it) beside a bare whisper-rs transcription of the
 /// same audio, and the word attribution accuracy of a real `verbatim ingest` against the truth.
 fn speakers_bench() -> anyhow::Result<()> {
-    use verbatim::speakers::diarize::{diarize, DiarizeConfig};
+    use verbatim::speakers::diarize::{diarize, DiarizeConfig, Verifier};
     let AudioSetup {
         root,
         out,
@@ -652,6 +652,13 @@ fn speakers_bench() -> anyhow::Result<()> {
     } = AudioSetup::new()?;
     let weights = verbatim::models::resemblyzer::weights_path(&root.join("models"));
     let encoder = verbatim::speakers::encoder::VoiceEncoder::load(&weights)?;
+    // as ingest runs by default: the second model checks a split recording for one voice
+    let ecapa_path = verbatim::models::ecapa::weights_path(&root.join("models"));
+    let ecapa = ecapa_path
+        .exists()
+        .then(|| verbatim::speakers::ecapa::Ecapa::load(&ecapa_path))
+        .transpose()?;
+    let verifier = ecapa.as_ref().map_or(Verifier::Off, Verifier::OneVoice);
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("corpus/truth.json"))?)?;
     let store = out.join("speakers-store");
@@ -701,7 +708,7 @@ fn speakers_bench() -> anyhow::Result<()> {
         let started = Instant::now();
         let diarization = diarize(
             &encoder,
-            None,
+            verifier,
             &decoded.samples,
             &speech,
             &DiarizeConfig::default(),

@@ -3,7 +3,10 @@
 //! lines), the share of frames right, the centroids' similarities, and how alike the same voice
 //! is across recordings. `make bench` reports the figures that count; this shows why.
 //!
-//! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 DIARIZE_NO_ECAPA=1 cargo run --release --example diarize_corpus -- models`
+//! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 DIARIZE_ECAPA=off cargo run --release --example diarize_corpus -- models`
+//!
+//! `DIARIZE_ECAPA`: `one-voice` (the default, as `verbatim ingest` runs), `voiceprints` (as
+//! `ingest --voiceprints`) or `off` (GE2E alone).
 //!
 //! Other recordings in the same truth shape: `... -- models TRUTH.json AUDIO_DIR`, such as the
 //! real-voice development meetings (`tests/data/speakers/dev_meetings.json`,
@@ -14,7 +17,7 @@ use std::path::Path;
 use serde_json::Value;
 use verbatim::audio::{self, vad};
 use verbatim::model::Span;
-use verbatim::speakers::diarize::{diarize, DiarizeConfig};
+use verbatim::speakers::diarize::{diarize, DiarizeConfig, Verifier};
 use verbatim::speakers::ecapa::{self, Ecapa};
 use verbatim::speakers::encoder::{cosine, Embedding, VoiceEncoder};
 use verbatim::speakers::registry;
@@ -29,12 +32,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let encoder = VoiceEncoder::load(&verbatim::models::resemblyzer::weights_path(
         models.as_ref(),
     ))?;
-    // DIARIZE_NO_ECAPA=1: the GE2E clustering alone, to see what the second model changes
-    let verifier = match std::env::var_os("DIARIZE_NO_ECAPA") {
-        Some(_) => None,
-        None => Some(Ecapa::load(&verbatim::models::ecapa::weights_path(
+    let mode = std::env::var("DIARIZE_ECAPA").unwrap_or_else(|_| "one-voice".into());
+    let ecapa = match mode.as_str() {
+        "off" => None,
+        "one-voice" | "voiceprints" => Some(Ecapa::load(&verbatim::models::ecapa::weights_path(
             models.as_ref(),
         ))?),
+        other => {
+            return Err(format!("DIARIZE_ECAPA={other}: one-voice, voiceprints or off").into())
+        }
+    };
+    let verifier = match (&ecapa, mode.as_str()) {
+        (Some(ecapa), "voiceprints") => Verifier::Voiceprints(ecapa),
+        (Some(ecapa), _) => Verifier::OneVoice(ecapa),
+        (None, _) => Verifier::Off,
     };
     let mut config = DiarizeConfig::default();
     if let Ok(t) = std::env::var("DIARIZE_MAX_SPEAKERS") {
@@ -52,13 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let decoded = audio::decode_file(&corpus.join(file))?;
         let speech = vad::speech_spans(&decoded.samples, &vad::VadConfig::default());
         let started = std::time::Instant::now();
-        let d = diarize(
-            &encoder,
-            verifier.as_ref(),
-            &decoded.samples,
-            &speech,
-            &config,
-        );
+        let d = diarize(&encoder, verifier, &decoded.samples, &speech, &config);
         let took = started.elapsed();
         let names: Vec<&str> = recording["speakers"]
             .as_object()

@@ -285,7 +285,9 @@ pub struct DiarizationInfo {
     pub model: String,
     /// SHA-256 of its weights file.
     pub model_sha256: String,
-    /// The second voice model that settled who is one person (`--voiceprints`).
+    /// The second voice model that settled who is one person: with `--voiceprints`, which
+    /// clusters are one person; by default (when installed), whether the recording holds one
+    /// voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voiceprint_model: Option<String>,
     /// SHA-256 of its weights file.

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use verbatim::audio::vad::VadConfig;
 use verbatim::model::{hms, DateSource, Recording, SourceKind};
 use verbatim::pipeline::{
-    collect_inputs, Failure, IngestConfig, Ingester, Input, Outcome, SpeakerMode,
+    collect_inputs, Failure, IngestConfig, Ingester, Input, Outcome, SpeakerMode, VerifierModel,
 };
 use verbatim::speakers::diarize::DiarizeConfig;
 use verbatim::store::Store;
@@ -97,9 +97,11 @@ fn speaker_mode(models_dir: &Path, args: &IngestArgs) -> anyhow::Result<SpeakerM
         SpeakerMode::Voice {
             model_path,
             config,
-            voiceprint_model: args
-                .voiceprints
-                .then(|| verbatim::models::ecapa::weights_path(models_dir)),
+            verifier: if args.voiceprints {
+                VerifierModel::Voiceprints(verbatim::models::ecapa::weights_path(models_dir))
+            } else {
+                VerifierModel::default_in(models_dir)
+            },
         }
     })
 }

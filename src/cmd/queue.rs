@@ -11,7 +11,7 @@ use verbatim::audio::vad::VadConfig;
 use verbatim::hash::sha256_file;
 use verbatim::pipeline::{
     collect_inputs, merge_recordings, Failure, IngestConfig, Ingester, Input, Outcome, Reach,
-    SpeakerMode,
+    SpeakerMode, VerifierModel,
 };
 use verbatim::queue::{self, Connection, Queue};
 use verbatim::speakers::diarize::DiarizeConfig;
@@ -239,7 +239,7 @@ pub fn worker(sources: &super::claims::ClaimSources, args: WorkerArgs) -> anyhow
         speakers: SpeakerMode::Voice {
             model_path: voice,
             config: DiarizeConfig::default(),
-            voiceprint_model: None,
+            verifier: VerifierModel::default_in(models_dir),
         },
     };
     let mut done = 0;

@@ -60,9 +60,8 @@ pub enum SpeakerMode {
         model_path: PathBuf,
         /// Diarization settings.
         config: DiarizeConfig,
-        /// `--voiceprints`: the ECAPA checkpoint that settles who is one person within and
-        /// across recordings.
-        voiceprint_model: Option<PathBuf>,
+        /// The second voice model (ECAPA) and what it settles.
+        verifier: VerifierModel,
     },
     /// One speaker per channel of a multi-channel recording (by voice for mono ones).
     Channels {
@@ -71,6 +70,41 @@ pub enum SpeakerMode {
         /// Diarization settings for mono recordings.
         config: DiarizeConfig,
     },
+}
+
+/// The second voice model's checkpoint (ECAPA) and what it settles ([`diarize::Verifier`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum VerifierModel {
+    /// Not installed: GE2E alone.
+    Off,
+    /// The default when installed: whether a recording GE2E splits holds one voice.
+    OneVoice(PathBuf),
+    /// `--voiceprints`: who is one person within and across recordings.
+    Voiceprints(PathBuf),
+}
+
+impl VerifierModel {
+    /// The default for `models_dir`: the one-voice check when the ECAPA weights are there,
+    /// else a note on stderr that says how to fetch them.
+    pub fn default_in(models_dir: &Path) -> Self {
+        let path = crate::models::ecapa::weights_path(models_dir);
+        if path.exists() {
+            return VerifierModel::OneVoice(path);
+        }
+        eprintln!(
+            "note: the second voice model is not in {} (`verbatim models fetch ecapa`): a \
+             recording that the first splits is not checked for being one voice",
+            models_dir.display()
+        );
+        VerifierModel::Off
+    }
+
+    fn path(&self) -> Option<&Path> {
+        match self {
+            VerifierModel::Off => None,
+            VerifierModel::OneVoice(path) | VerifierModel::Voiceprints(path) => Some(path),
+        }
+    }
 }
 
 /// Ingests files into a store, loading the model only when a file needs transcribing.
@@ -245,23 +279,29 @@ impl Ingester<'_> {
         speech: Option<Vec<Span>>,
         segments: &[Segment],
     ) -> Result<Option<Diarized>> {
-        let (model_path, config, per_channel, voiceprint_model) = match &self.config.speakers {
+        let (model_path, config, per_channel, verifier_model) = match &self.config.speakers {
             SpeakerMode::Off => return Ok(None),
             SpeakerMode::Voice {
                 model_path,
                 config,
-                voiceprint_model,
-            } => (model_path, config, false, voiceprint_model.as_ref()),
-            SpeakerMode::Channels { model_path, config } => (model_path, config, true, None),
+                verifier,
+            } => (model_path, config, false, verifier),
+            SpeakerMode::Channels { model_path, config } => {
+                (model_path, config, true, &VerifierModel::Off)
+            }
         };
         if self.encoder.is_none() {
             self.encoder = Some(VoiceEncoder::load(model_path)?);
         }
-        if let (None, Some(path)) = (&self.verifier, voiceprint_model) {
+        if let (None, Some(path)) = (&self.verifier, verifier_model.path()) {
             self.verifier = Some(Ecapa::load(path)?);
         }
         let encoder = self.encoder.as_ref().expect("encoder was just loaded");
-        let verifier = voiceprint_model.and(self.verifier.as_ref());
+        let verifier = match (verifier_model, self.verifier.as_ref()) {
+            (VerifierModel::OneVoice(_), Some(ecapa)) => diarize::Verifier::OneVoice(ecapa),
+            (VerifierModel::Voiceprints(_), Some(ecapa)) => diarize::Verifier::Voiceprints(ecapa),
+            _ => diarize::Verifier::Off,
+        };
         let speech = speech
             .unwrap_or_else(|| audio::vad::speech_spans(&decoded.samples, &VadConfig::default()));
         let speech_ms: u64 = speech.iter().map(|s| s.end_ms - s.start_ms).sum();
@@ -276,8 +316,16 @@ impl Ingester<'_> {
                 )
             } else {
                 let method = match verifier {
-                    Some(_) => format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME),
-                    None => config.describe(),
+                    diarize::Verifier::Voiceprints(_) => {
+                        format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME)
+                    }
+                    diarize::Verifier::OneVoice(_) => format!(
+                        "{}; one voice when every cluster pair's voiceprints reach {}: {}",
+                        config.describe(),
+                        diarize::ONE_VOICE,
+                        ecapa::MODEL_NAME
+                    ),
+                    diarize::Verifier::Off => config.describe(),
                 };
                 (
                     diarize::diarize(encoder, verifier, &decoded.samples, &speech, config),
@@ -285,6 +333,7 @@ impl Ingester<'_> {
                 )
             }
         };
+        let verifier_used = !matches!(verifier, diarize::Verifier::Off) && !per_channel;
         let (diarization, method) = match &self.threads {
             Some(pool) => pool.install(run),
             None => run(),
@@ -299,8 +348,8 @@ impl Ingester<'_> {
             info: DiarizationInfo {
                 model: speakers::encoder::MODEL_NAME.into(),
                 model_sha256: encoder.sha256().into(),
-                voiceprint_model: verifier.map(|_| ecapa::MODEL_NAME.into()),
-                voiceprint_sha256: verifier.map(|_| ecapa::WEIGHTS_SHA256.into()),
+                voiceprint_model: verifier_used.then(|| ecapa::MODEL_NAME.into()),
+                voiceprint_sha256: verifier_used.then(|| ecapa::WEIGHTS_SHA256.into()),
                 method,
                 speakers: diarization.speakers.len(),
                 note,

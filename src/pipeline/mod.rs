@@ -19,7 +19,7 @@ pub mod merge;
 pub mod repair;
 pub mod speakers;
 
-pub use audio::{IngestConfig, Ingester, SpeakerMode};
+pub use audio::{IngestConfig, Ingester, SpeakerMode, VerifierModel};
 pub use commit::{commit_batch, refresh_claims};
 pub use dates::{date_in_name, recording_date};
 pub use import::{prepare_import, ImportOptions, Prepared};

@@ -402,6 +402,93 @@ fn one_real_voice_is_one_speaker() {
     assert!(!out.contains("note:"), "{out}");
 }
 
+/// One voice heard through two different channels: the corpus interview, its second half
+/// low-passed at 1.8 kHz (a two-pole Butterworth, as `sox lowpass 1800` filters) and 3 dB
+/// louder, like a second session on another microphone. GE2E alone splits it in two; by
+/// default the ECAPA model then hears both halves as one person, and the provenance says so.
+#[test]
+fn one_voice_through_two_channels_is_one_speaker() {
+    let work = Workdir::new();
+    let decoded =
+        verbatim::audio::decode_file(&repo().join("corpus/interview 2021-12-02.m4a")).unwrap();
+    let mut samples = decoded.samples;
+    let half = 23 * 16_000;
+    assert!(samples.len() > 2 * half - 16_000, "{}", samples.len());
+    // RBJ low-pass biquad at 1.8 kHz, Q 1/sqrt(2)
+    let w = 2.0 * std::f32::consts::PI * 1_800.0 / 16_000.0;
+    let alpha = w.sin() / (2.0 * std::f32::consts::FRAC_1_SQRT_2);
+    let (b0, b1, a0, a1, a2) = (
+        (1.0 - w.cos()) / 2.0,
+        1.0 - w.cos(),
+        1.0 + alpha,
+        -2.0 * w.cos(),
+        1.0 - alpha,
+    );
+    let (mut x1, mut x2, mut y1, mut y2) = (0f32, 0f32, 0f32, 0f32);
+    let gain = 10f32.powf(3.0 / 20.0);
+    for x in &mut samples[half..] {
+        let y = (b0 * *x + b1 * x1 + b0 * x2 - a1 * y1 - a2 * y2) / a0;
+        (x2, x1, y2, y1) = (x1, *x, y1, y);
+        *x = y * gain;
+    }
+    let file = work.path().join("two sessions.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(&file, spec).unwrap();
+    for x in samples {
+        writer
+            .write_sample((x * 32_767.0).clamp(-32_768.0, 32_767.0) as i16)
+            .unwrap();
+    }
+    writer.finalize().unwrap();
+
+    let out = work.run(&["ingest", file.to_str().unwrap()]).ok();
+    assert!(out.contains(", 1 speaker\n"), "{out}");
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let diarization = &listed[0]["diarization"];
+    assert_eq!(
+        diarization["voiceprint_sha256"],
+        verbatim::speakers::ecapa::WEIGHTS_SHA256,
+        "{listed}"
+    );
+    assert!(
+        diarization["method"]
+            .as_str()
+            .unwrap()
+            .contains("one voice"),
+        "{listed}"
+    );
+
+    // without the ECAPA model: GE2E's two clusters stand, and a note says what is missing
+    let models = work.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for file in ["ggml-tiny.en.bin", "resemblyzer-0.1.4-pretrained.pt"] {
+        std::os::unix::fs::symlink(crate::models_dir().join(file), models.join(file)).unwrap();
+    }
+    let out = work
+        .command(&[
+            "--store",
+            work.path().join("second store").to_str().unwrap(),
+            "--models-dir",
+            models.to_str().unwrap(),
+            "ingest",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains(", 2 speakers\n"), "{stdout}");
+    assert!(stderr.contains("verbatim models fetch ecapa"), "{stderr}");
+}
+
 /// `--voiceprints`: the ECAPA model runs, its hash is in the provenance, every speaker keeps a
 /// 192-d voiceprint, and the same voice in another file is matched by it.
 #[test]
