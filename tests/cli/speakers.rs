@@ -402,6 +402,29 @@ fn one_real_voice_is_one_speaker() {
     assert!(!out.contains("note:"), "{out}");
 }
 
+/// The diarization method of the store's only recording, after checking that its provenance
+/// names the ECAPA weights by hash.
+fn ecapa_method(work: &Workdir) -> String {
+    let listed = work.run(&["list", "--format", "json"]).json();
+    let diarization = &listed[0]["diarization"];
+    assert_eq!(
+        diarization["voiceprint_sha256"],
+        verbatim::speakers::ecapa::WEIGHTS_SHA256,
+        "{listed}"
+    );
+    diarization["method"].as_str().unwrap().to_string()
+}
+
+/// A models folder in `work` with Whisper tiny.en and the GE2E weights only.
+fn models_without_ecapa(work: &Workdir) -> std::path::PathBuf {
+    let models = work.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for file in ["ggml-tiny.en.bin", "resemblyzer-0.1.4-pretrained.pt"] {
+        std::os::unix::fs::symlink(crate::models_dir().join(file), models.join(file)).unwrap();
+    }
+    models
+}
+
 /// One voice heard through two different channels: the corpus interview, its second half
 /// low-passed at 1.8 kHz (a two-pole Butterworth, as `sox lowpass 1800` filters) and 3 dB
 /// louder, like a second session on another microphone. GE2E alone splits it in two; by
@@ -448,27 +471,11 @@ fn one_voice_through_two_channels_is_one_speaker() {
 
     let out = work.run(&["ingest", file.to_str().unwrap()]).ok();
     assert!(out.contains(", 1 speaker\n"), "{out}");
-    let listed = work.run(&["list", "--format", "json"]).json();
-    let diarization = &listed[0]["diarization"];
-    assert_eq!(
-        diarization["voiceprint_sha256"],
-        verbatim::speakers::ecapa::WEIGHTS_SHA256,
-        "{listed}"
-    );
-    assert!(
-        diarization["method"]
-            .as_str()
-            .unwrap()
-            .contains("one voice"),
-        "{listed}"
-    );
+    let method = ecapa_method(&work);
+    assert!(method.contains("one voice"), "{method}");
 
     // without the ECAPA model: GE2E's two clusters stand, and a note says what is missing
-    let models = work.path().join("models");
-    std::fs::create_dir_all(&models).unwrap();
-    for file in ["ggml-tiny.en.bin", "resemblyzer-0.1.4-pretrained.pt"] {
-        std::os::unix::fs::symlink(crate::models_dir().join(file), models.join(file)).unwrap();
-    }
+    let models = models_without_ecapa(&work);
     let out = work
         .command(&[
             "--store",
@@ -499,17 +506,11 @@ fn voiceprints_are_recorded_and_match_the_same_voice_in_another_file() {
         .run(&["ingest", "--voiceprints", jfk.to_str().unwrap()])
         .ok();
     assert!(out.contains(", 1 speaker"), "{out}");
-    let listed = work.run(&["list", "--format", "json"]).json();
-    let diarization = &listed[0]["diarization"];
-    assert_eq!(
-        diarization["voiceprint_sha256"],
-        verbatim::speakers::ecapa::WEIGHTS_SHA256,
-        "{listed}"
+    let method = ecapa_method(&work);
+    assert!(
+        method.contains("voiceprints: speechbrain spkrec-ecapa-voxceleb"),
+        "{method}"
     );
-    assert!(diarization["method"]
-        .as_str()
-        .unwrap()
-        .contains("voiceprints: speechbrain spkrec-ecapa-voxceleb"));
     // the same voice, other bytes: matched to S1 by voiceprint
     let again = work.copy(&repo().join("tests/data/jfk.wav"), "jfk again.wav");
     std::fs::write(&again, {
@@ -543,11 +544,7 @@ fn voiceprints_are_recorded_and_match_the_same_voice_in_another_file() {
 #[test]
 fn voiceprints_without_the_model_say_how_to_fetch_it() {
     let work = Workdir::new();
-    let models = work.path().join("models");
-    std::fs::create_dir_all(&models).unwrap();
-    for file in ["ggml-tiny.en.bin", "resemblyzer-0.1.4-pretrained.pt"] {
-        std::os::unix::fs::symlink(crate::models_dir().join(file), models.join(file)).unwrap();
-    }
+    let models = models_without_ecapa(&work);
     let jfk = work.copy(&repo().join("tests/data/jfk.wav"), "jfk.wav");
     let out = work
         .command(&[
