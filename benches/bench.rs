@@ -781,6 +781,20 @@ fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> any
             real.display()
         );
     }
+    // the English meetings built for transcription (issue 15), never used to tune diarization:
+    // two of their six people (the podcast host and guest) are in no meeting above
+    let english = root.join("real-voices/asr-meetings");
+    if english.is_dir() {
+        println!("\nreal-voice English meetings of the transcription bench (tiny.en; not used to tune diarization):");
+        meeting_set(
+            root,
+            out,
+            verbatim,
+            threads,
+            &root.join("tests/data/asr/dev_english.json"),
+            &english,
+        )?;
+    }
     let short = root.join("short-meetings");
     if !short.join("truth.json").exists() {
         let status = Command::new("python3")
