@@ -259,7 +259,8 @@ pub struct IngestArgs {
     /// Settle who is one person with a second, stronger voice model (ECAPA-TDNN, `verbatim
     /// models fetch ecapa`): clusters of one person recorded in different sessions are merged,
     /// and speakers are matched across recordings by voiceprint. For recordings of real people;
-    /// it cannot tell synthetic (espeak) voices apart.
+    /// it cannot tell synthetic (espeak) voices apart. Without it, an installed ECAPA model
+    /// only checks whether a recording split in two speakers is one voice.
     #[arg(long, conflicts_with = "channels")]
     pub voiceprints: bool,
 }
