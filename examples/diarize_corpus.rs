@@ -171,8 +171,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &voiceprints,
             &[registry::MATCH_THRESHOLD],
         );
+        both_models(&named, &printed);
     }
     Ok(())
+}
+
+/// Pairs of speakers from different recordings by both models at once: every same-person
+/// pair, and the different-person pairs most alike by either model.
+fn both_models(
+    named: &[(String, String, Embedding)],
+    printed: &[(String, String, Option<Vec<f32>>)],
+) {
+    let (mut same, mut different) = (Vec::new(), Vec::new());
+    for i in 0..named.len() {
+        for j in i + 1..named.len() {
+            if named[i].0 == named[j].0 {
+                continue;
+            }
+            let (Some(x), Some(y)) = (&printed[i].2, &printed[j].2) else {
+                continue;
+            };
+            let pair = (
+                cosine(&named[i].2, &named[j].2),
+                ecapa::cosine(x, y),
+                format!(
+                    "{} {} / {} {}",
+                    named[i].0, named[i].1, named[j].0, named[j].1
+                ),
+            );
+            if named[i].1 == named[j].1 {
+                same.push(pair);
+            } else {
+                different.push(pair);
+            }
+        }
+    }
+    same.sort_by(|a, b| a.1.total_cmp(&b.1));
+    println!("same person across recordings (GE2E, ECAPA), least alike by ECAPA first:");
+    for (g, e, what) in same.iter().take(12) {
+        println!("   {g:.3} {e:.3}  {what}");
+    }
+    println!("different people, most alike by ECAPA:");
+    different.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (g, e, what) in different.iter().take(8) {
+        println!("   {g:.3} {e:.3}  {what}");
+    }
+    println!("different people, most alike by GE2E:");
+    different.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (g, e, what) in different.iter().take(8) {
+        println!("   {g:.3} {e:.3}  {what}");
+    }
 }
 
 /// Same-person and different-person pairs of speakers from different recordings: the
