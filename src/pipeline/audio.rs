@@ -320,7 +320,7 @@ impl Ingester<'_> {
                         format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME)
                     }
                     diarize::Verifier::OneVoice(_) => format!(
-                        "{}; one voice when every cluster pair's voiceprints reach {}: {}",
+                        "{}; two voices found are one voice when their voiceprints reach {}: {}",
                         config.describe(),
                         diarize::ONE_VOICE,
                         ecapa::MODEL_NAME
