@@ -320,8 +320,10 @@ impl Ingester<'_> {
                         format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME)
                     }
                     diarize::Verifier::OneVoice(_) => format!(
-                        "{}; two voices found are one voice when their voiceprints reach {}: {}",
+                        "{}; what centring joined is split where voiceprints are under {}, and \
+                         two voices found are one voice when their voiceprints reach {}: {}",
                         config.describe(),
+                        diarize::APART,
                         diarize::ONE_VOICE,
                         ecapa::MODEL_NAME
                     ),

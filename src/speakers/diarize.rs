@@ -26,8 +26,13 @@
 //!    a cluster's speech at once (up to [`VERIFY_MS`]): GE2E's 1.6 s windows split one person
 //!    recorded in different sessions or rooms, which a cluster's worth of speech through ECAPA
 //!    does not.
-//!    - By default (when its weights are installed), a recording that GE2E split in two is
-//!      checked for being one voice (`one_voice`, [`ONE_VOICE`]) and joined if it is.
+//!    - By default (when its weights are installed), what the centred clustering joined is
+//!      split again where ECAPA hears different people (`split_different_people`, [`APART`]):
+//!      each centred cluster is cut into the parts the first clustering had found, and parts
+//!      whose voiceprints score under [`APART`] become speakers of their own. Centring
+//!      helps most recordings but can join two people the first clustering told apart (two
+//!      audiobook readers, in the development meetings). Then a recording that GE2E split in
+//!      two is checked for being one voice (`one_voice`, [`ONE_VOICE`]) and joined if it is.
 //!    - With `--voiceprints`, every cluster gets a voiceprint, clusters it judges one person
 //!      ([`SAME_PERSON`]) are merged, and the voiceprints are kept for identity across
 //!      recordings. ECAPA cannot tell espeak-ng's voices apart (different espeak voices score
@@ -83,6 +88,14 @@ pub const SAME_PERSON: f32 = 0.5;
 /// [`SAME_PERSON`]. Only recordings split in two are checked: no development recording had one
 /// voice split in three or more, and checking every pair would cost a voiceprint per cluster.
 pub const ONE_VOICE: f32 = super::registry::MATCH_THRESHOLD;
+/// Parts of one cluster whose voiceprints (ECAPA) are less alike than this are different
+/// people ([`split_different_people`]). In the real-voice development meetings, different
+/// people's parts score at most 0.35 and one person's at least 0.42.
+pub const APART: f32 = 0.4;
+/// Speech per part [`split_different_people`] hears at most. On the development data, parts
+/// heard for 10 s scored within 0.03 of 20 s (one pair 0.06), on the same sides of [`APART`],
+/// at half the cost where a part is long.
+const PART_MS: u64 = 10_000;
 /// Speech per cluster of the quick first listen in [`one_voice`].
 const QUICK_MS: u64 = 6_000;
 /// The quick listen's bar, a cost gate under the one-voice bar. On the development data
@@ -298,9 +311,15 @@ pub fn diarize(
         let with_voiceprints = matches!(verifier, Verifier::Voiceprints(_));
         if !with_voiceprints && labels.iter().any(|&l| l > 0) {
             let centred = centred(&embeddings);
-            labels = cluster_windows(&centred, &weights, min, max);
+            let first =
+                std::mem::replace(&mut labels, cluster_windows(&centred, &weights, min, max));
             fold_small_clusters(&windows, &mut labels, min);
             merge_close_centroids(&windows, &mut labels, min);
+            // what centring joined, the second model may hear as different people
+            if let Verifier::OneVoice(ecapa) = verifier {
+                let print = |speech: &[f32]| voiceprint(ecapa, speech);
+                split_different_people(print, &audio, &windows, &first, &mut labels, max);
+            }
         }
         // GE2E splits one voice recorded in different sessions or rooms in two (see
         // [`ONE_VOICE`])
@@ -318,7 +337,7 @@ pub fn diarize(
         }
     };
     if config.speakers.is_none() {
-        merge_same_person(&mut labels, &mut voiceprints, min);
+        merge_same_person(&mut labels, &mut voiceprints, min, SAME_PERSON);
     }
     let centroids = reassign(&embeddings, &mut labels);
     let mut frames = vote_frames(&windows, &labels, n_frames);
@@ -523,23 +542,9 @@ fn fold_small_clusters(windows: &[Window], labels: &mut [usize], min: usize) {
         if k <= min.max(1) {
             return;
         }
-        let mut speech = vec![0u64; k];
-        // a frame counted once even where windows overlap: use each window's unique share
-        let mut covered: Vec<Vec<(usize, usize)>> = vec![Vec::new(); k];
-        for (w, &l) in windows.iter().zip(labels.iter()) {
-            covered[l].push(w.frames);
-        }
-        for (l, spans) in covered.iter_mut().enumerate() {
-            spans.sort();
-            let mut end = 0;
-            for &(s, e) in spans.iter() {
-                let s = s.max(end);
-                if e > s {
-                    speech[l] += (e - s) as u64 * FRAME_MS;
-                }
-                end = end.max(e);
-            }
-        }
+        let speech: Vec<u64> = (0..k)
+            .map(|c| speech_ms(windows, labels.iter().map(|&l| l == c)))
+            .collect();
         let Some(small) = (0..k)
             .filter(|&l| speech[l] < MIN_SPEAKER_MS)
             .min_by_key(|&l| speech[l])
@@ -562,6 +567,28 @@ fn fold_small_clusters(windows: &[Window], labels: &mut [usize], min: usize) {
             }
         }
     }
+}
+
+/// The speech the windows picked by `chosen` cover, each frame counted once where windows
+/// overlap.
+fn speech_ms(windows: &[Window], chosen: impl Iterator<Item = bool>) -> u64 {
+    let mut spans: Vec<(usize, usize)> = windows
+        .iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|(w, _)| w.frames)
+        .collect();
+    spans.sort_unstable();
+    let mut end = 0;
+    let mut frames = 0;
+    for (s, e) in spans {
+        let s = s.max(end);
+        if e > s {
+            frames += e - s;
+        }
+        end = end.max(e);
+    }
+    frames as u64 * FRAME_MS
 }
 
 /// Merges clusters whose centroids are at least [`SAME_VOICE`] similar, while more than `min`
@@ -607,10 +634,12 @@ fn voiceprints_of(
     let speech: Vec<Vec<f32>> = (0..k)
         .map(|c| cluster_speech(audio, windows, labels, c, VERIFY_MS))
         .collect();
-    speech
-        .par_iter()
-        .map(|s| (s.len() >= ecapa::MIN_SAMPLES).then(|| ecapa::normalised(verifier.embed(s))))
-        .collect()
+    speech.par_iter().map(|s| voiceprint(verifier, s)).collect()
+}
+
+/// The normalised ECAPA embedding of `speech`; None when it is too short to embed.
+fn voiceprint(ecapa: &Ecapa, speech: &[f32]) -> Option<Vec<f32>> {
+    (speech.len() >= ecapa::MIN_SAMPLES).then(|| ecapa::normalised(ecapa.embed(speech)))
 }
 
 /// Whether the ECAPA model hears one person in both clusters of a recording that GE2E split
@@ -619,10 +648,8 @@ fn voiceprints_of(
 /// at about a third of the cost.
 fn one_voice(ecapa: &Ecapa, audio: &[f32], windows: &[Window], labels: &[usize]) -> bool {
     let alike = |cap_ms: u64| {
-        let print = |c: usize| {
-            let speech = cluster_speech(audio, windows, labels, c, cap_ms);
-            (speech.len() >= ecapa::MIN_SAMPLES).then(|| ecapa::normalised(ecapa.embed(&speech)))
-        };
+        let print =
+            |c: usize| voiceprint(ecapa, &cluster_speech(audio, windows, labels, c, cap_ms));
         match rayon::join(|| print(0), || print(1)) {
             (Some(x), Some(y)) => ecapa::cosine(&x, &y),
             _ => f32::NEG_INFINITY,
@@ -631,10 +658,94 @@ fn one_voice(ecapa: &Ecapa, audio: &[f32], windows: &[Window], labels: &[usize])
     alike(QUICK_MS) >= QUICK_ONE_VOICE && alike(VERIFY_MS) >= ONE_VOICE
 }
 
+/// Splits what centring joined where the second model hears different people. Each cluster of
+/// the centred clustering is cut into parts by the first clustering (the windows of both a
+/// centred cluster and a first one, where they hold at least `MIN_SPEAKER_MS` of speech);
+/// each part gets a voiceprint, parts at least [`APART`] alike are joined (most alike first,
+/// as in [`merge_same_person`]), and each group but the largest becomes a speaker of its own,
+/// while fewer than `max` are found. Windows of small parts stay where they were.
+fn split_different_people(
+    print: impl Fn(&[f32]) -> Option<Vec<f32>> + Sync,
+    audio: &[f32],
+    windows: &[Window],
+    first: &[usize],
+    labels: &mut [usize],
+    max: usize,
+) {
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let k_first = first.iter().max().map_or(0, |m| m + 1);
+    let mut next = k;
+    for c in 0..k {
+        let in_part = |f: usize| {
+            labels
+                .iter()
+                .zip(first)
+                .map(move |(&l, &g)| l == c && g == f)
+        };
+        let parts: Vec<usize> = (0..k_first)
+            .filter(|&f| speech_ms(windows, in_part(f)) >= MIN_SPEAKER_MS)
+            .collect();
+        if parts.len() < 2 || next >= max {
+            continue;
+        }
+        // each window's part (usize::MAX: not in one)
+        let tags: Vec<usize> = labels
+            .iter()
+            .zip(first)
+            .map(|(&l, g)| {
+                (l == c)
+                    .then(|| parts.iter().position(|f| f == g))
+                    .flatten()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        let mut prints: Vec<Option<Vec<f32>>> = (0..parts.len())
+            .into_par_iter()
+            .map(|p| print(&cluster_speech(audio, windows, &tags, p, PART_MS)))
+            .collect();
+        if prints.iter().any(Option::is_none) {
+            continue;
+        }
+        let mut group: Vec<usize> = (0..parts.len()).collect();
+        merge_same_person(&mut group, &mut prints, 1, APART);
+        let groups = prints.len();
+        if groups < 2 {
+            continue;
+        }
+        // the group with the most speech keeps the cluster's number
+        let speech: Vec<u64> = (0..groups)
+            .map(|g| {
+                speech_ms(
+                    windows,
+                    tags.iter().map(|&t| t != usize::MAX && group[t] == g),
+                )
+            })
+            .collect();
+        let kept = (0..groups).max_by_key(|&g| speech[g]).expect("groups >= 2");
+        let mut number = vec![c; groups];
+        for (g, n) in number.iter_mut().enumerate() {
+            if g != kept && next < max {
+                *n = next;
+                next += 1;
+            }
+        }
+        for (l, &t) in labels.iter_mut().zip(&tags) {
+            if t != usize::MAX {
+                *l = number[group[t]];
+            }
+        }
+    }
+}
+
 /// Merges clusters whose voiceprints the ECAPA model judges one person (cosine at least
 /// [`SAME_PERSON`]), most similar first, while more than `min` are left, and renumbers the
 /// clusters left. A merged cluster's voiceprint is the normalised sum of its parts'.
-fn merge_same_person(labels: &mut [usize], voiceprints: &mut Vec<Option<Vec<f32>>>, min: usize) {
+fn merge_same_person(
+    labels: &mut [usize],
+    voiceprints: &mut Vec<Option<Vec<f32>>>,
+    min: usize,
+    bar: f32,
+) {
     let k = voiceprints.len();
     let mut alive = k;
     while alive > min.max(1) {
@@ -645,7 +756,7 @@ fn merge_same_person(labels: &mut [usize], voiceprints: &mut Vec<Option<Vec<f32>
                     continue;
                 };
                 let s = ecapa::cosine(ea, eb);
-                if s >= SAME_PERSON && best.is_none_or(|(t, _, _)| s > t) {
+                if s >= bar && best.is_none_or(|(t, _, _)| s > t) {
                     best = Some((s, a, b));
                 }
             }
@@ -1077,7 +1188,7 @@ mod tests {
             print(&[0.8, 0.0, 0.6]),
             None,
         ];
-        merge_same_person(&mut labels, &mut prints, 1);
+        merge_same_person(&mut labels, &mut prints, 1, SAME_PERSON);
         assert_eq!(labels, vec![0, 1, 0, 2, 0, 0]);
         assert_eq!(prints.len(), 3);
         assert!(prints[2].is_none());
@@ -1086,13 +1197,63 @@ mod tests {
         // with a minimum of 3 nothing may merge
         let mut labels = vec![0, 1, 2];
         let mut prints = vec![print(&[1.0, 0.0]), print(&[0.0, 1.0]), print(&[1.0, 0.1])];
-        merge_same_person(&mut labels, &mut prints, 3);
+        merge_same_person(&mut labels, &mut prints, 3, SAME_PERSON);
         assert_eq!(labels, vec![0, 1, 2]);
         // below SAME_PERSON: kept apart
         let mut labels = vec![0, 1];
         let mut prints = vec![print(&[1.0, 0.0]), print(&[0.45, 0.893])];
-        merge_same_person(&mut labels, &mut prints, 1);
+        merge_same_person(&mut labels, &mut prints, 1, SAME_PERSON);
         assert_eq!(labels, vec![0, 1]);
+    }
+
+    /// Windows of 1.6 s side by side, one per label of `first`; each window's audio holds the
+    /// value `voice[w]`, which the fake voiceprint below reads back.
+    fn split_case(first: &[usize], voice: &[f32]) -> (Vec<Window>, Vec<f32>) {
+        let windows: Vec<Window> = (0..first.len())
+            .map(|w| Window {
+                frames: (w * 160, w * 160 + 160),
+                embedding: unit(&[(first[w], 1.0)]),
+            })
+            .collect();
+        let audio: Vec<f32> = voice
+            .iter()
+            .flat_map(|&v| std::iter::repeat_n(v, 160 * HOP))
+            .collect();
+        (windows, audio)
+    }
+
+    /// A voiceprint at the angle the audio's mean value gives (in turns of a quarter circle):
+    /// 0.0 and 1.0 are orthogonal (cosine 0), 0.0 and 0.2 alike (cosine 0.95).
+    fn fake_print(speech: &[f32]) -> Option<Vec<f32>> {
+        let mean = speech.iter().sum::<f32>() / speech.len() as f32;
+        let angle = mean * std::f32::consts::FRAC_PI_2;
+        Some(vec![angle.cos(), angle.sin()])
+    }
+
+    #[test]
+    fn what_centring_joined_is_split_where_the_voiceprints_are_apart() {
+        // the first clustering found three voices in 4 + 3 + 1 windows; centring joined them all
+        let first = [0, 0, 0, 0, 1, 1, 1, 2];
+        // voices 0 and 1 are different people (cosine 0), window 7 is too short to count
+        let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
+        let mut labels = vec![0; 8];
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        // the larger part keeps the number, the other is a new speaker; the short part stays
+        assert_eq!(labels, vec![0, 0, 0, 0, 1, 1, 1, 0]);
+        // one person (cosine 0.95): kept together
+        let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 0.2, 0.2, 0.2, 0.2]);
+        let mut labels = vec![0; 8];
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        assert_eq!(labels, vec![0; 8]);
+        // never past the most speakers asked for
+        let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
+        let mut labels = vec![0; 8];
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 1);
+        assert_eq!(labels, vec![0; 8]);
+        // only within a cluster: parts already in clusters of their own are left alone
+        let mut labels = vec![0, 0, 0, 0, 1, 1, 1, 1];
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        assert_eq!(labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
     }
 
     #[test]
