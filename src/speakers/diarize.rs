@@ -737,9 +737,9 @@ fn split_different_people(
     }
 }
 
-/// Merges clusters whose voiceprints the ECAPA model judges one person (cosine at least
-/// [`SAME_PERSON`]), most similar first, while more than `min` are left, and renumbers the
-/// clusters left. A merged cluster's voiceprint is the normalised sum of its parts'.
+/// Merges clusters whose voiceprints the ECAPA model judges one person (cosine at least `bar`:
+/// [`SAME_PERSON`] between clusters, [`APART`] between the parts of one), most similar first,
+/// while more than `min` are left, and renumbers the clusters left. A merged cluster's voiceprint is the normalised sum of its parts'.
 fn merge_same_person(
     labels: &mut [usize],
     voiceprints: &mut Vec<Option<Vec<f32>>>,
