@@ -781,6 +781,26 @@ fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> any
             real.display()
         );
     }
+    // the same meetings heard in simulated rooms (reverberation and noise; examples/room_meetings.rs)
+    let room = root.join("real-voices/room-meetings");
+    if room.is_dir() {
+        println!("\nthe same meetings in simulated rooms (tiny.en; reverberation, noise, a table microphone):");
+        meeting_set(
+            root,
+            out,
+            verbatim,
+            threads,
+            &root.join("tests/data/speakers/dev_meetings.json"),
+            &room,
+        )?;
+    } else {
+        println!(
+            "\nroom versions of the development meetings: {} is missing (after the meetings, run \
+             `cargo run --release --example room_meetings -- real-voices \
+             tests/data/speakers/dev_meetings.json`)",
+            room.display()
+        );
+    }
     // the English meetings built for transcription (issue 15), never used to tune diarization:
     // two of their six people (the podcast host and guest) are in no meeting above
     let english = root.join("real-voices/asr-meetings");
