@@ -258,9 +258,10 @@ pub struct IngestArgs {
     pub no_speakers: bool,
     /// Settle who is one person with a second, stronger voice model (ECAPA-TDNN, `verbatim
     /// models fetch ecapa`): clusters of one person recorded in different sessions are merged,
-    /// and speakers are matched across recordings by voiceprint. For recordings of real people;
-    /// it cannot tell synthetic (espeak) voices apart. Without it, an installed ECAPA model
-    /// only checks whether a recording split in two speakers is one voice.
+    /// and speakers are matched across recordings by voiceprint. For close-talk recordings of
+    /// real people: it cannot tell synthetic (espeak) voices apart, and in far-field recordings
+    /// of reverberant rooms it has matched different people. Without it, an installed ECAPA
+    /// model only checks whether a recording split in two speakers is one voice.
     #[arg(long, conflicts_with = "channels")]
     pub voiceprints: bool,
 }
