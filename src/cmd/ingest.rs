@@ -256,10 +256,11 @@ pub fn resolve_model(models_dir: &Path, model: &str) -> anyhow::Result<PathBuf> 
         models_dir.join(format!("ggml-{model}.bin"))
     };
     if !path.exists() {
-        anyhow::bail!(
-            "model {model:?} not found at {} (run `verbatim models fetch {model}`, or pass --model PATH)",
-            path.display()
-        );
+        let how = match model.strip_suffix("-q8_0") {
+            Some(base) => format!("`verbatim models quantize {base}` writes it"),
+            None => format!("run `verbatim models fetch {model}`, or pass --model PATH"),
+        };
+        anyhow::bail!("model {model:?} not found at {} ({how})", path.display());
     }
     Ok(path)
 }

@@ -1,4 +1,5 @@
-//! `verbatim models`: fetch a known model, or convert a CTranslate2 model folder.
+//! `verbatim models`: fetch a known model, write an 8-bit copy of a Whisper model, or convert a
+//! CTranslate2 model folder.
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use verbatim::hash::sha256_file;
 use verbatim::meaning;
 use verbatim::models::convert::convert_ct2_to_ggml;
 use verbatim::models::fetch::{fetch, KnownModel};
+use verbatim::models::quantize;
 use verbatim::models::ModelsDir;
 use verbatim::models::{ecapa, minilm, resemblyzer, silero};
 
@@ -92,6 +94,20 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                 "{verb}  {}  sha256:{}",
                 fetched.path.display(),
                 fetched.sha256
+            )?;
+        }
+        ModelsCommand::Quantize { model } => {
+            let input = super::ingest::resolve_model(models_dir, &model)?;
+            let output = quantize::q8_0_path(&input);
+            let report = quantize::quantize_q8_0(&input, &output)
+                .with_context(|| format!("quantizing {}", input.display()))?;
+            outln!(
+                "wrote  {}  {} bytes, {} of {} tensors as q8_0  sha256:{}",
+                report.output.display(),
+                report.bytes,
+                report.quantized,
+                report.tensors,
+                sha256_file(&report.output)?
             )?;
         }
         ModelsCommand::ConvertCt2 { dir, out } => {

@@ -100,7 +100,7 @@ pub fn validate_ggml(path: &Path) -> Result<GgmlInfo> {
 
 /// whisper.cpp's hyperparameters, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Hparams {
+pub(super) struct Hparams {
     n_vocab: usize,
     n_audio_ctx: usize,
     n_audio_state: usize,
@@ -111,20 +111,20 @@ struct Hparams {
     n_text_head: usize,
     n_text_layer: usize,
     n_mels: usize,
-    ftype: i32,
+    pub(super) ftype: i32,
 }
 
 /// ggml tensor types: the two the converter writes, and the others a downloaded ggml Whisper file
 /// may use, with their block sizes so the validator can size their data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum GgmlType {
+pub(super) enum GgmlType {
     F32,
     F16,
     Other(i32),
 }
 
 impl GgmlType {
-    fn id(self) -> i32 {
+    pub(super) fn id(self) -> i32 {
         match self {
             GgmlType::F32 => 0,
             GgmlType::F16 => 1,
@@ -937,22 +937,27 @@ fn write_header(
 
 /// Where one tensor lies in a ggml file.
 #[derive(Debug, Clone)]
-#[cfg_attr(not(test), allow(dead_code))]
-struct TensorEntry {
-    name: String,
-    ty: GgmlType,
+pub(super) struct TensorEntry {
+    pub(super) name: String,
+    pub(super) ty: GgmlType,
     /// Dimensions as stored: innermost first.
-    dims: Vec<u64>,
-    offset: u64,
+    pub(super) dims: Vec<u64>,
+    /// Where its header starts.
+    pub(super) header_offset: u64,
+    /// Where its data starts.
+    pub(super) offset: u64,
+    /// Its data's length in bytes.
+    pub(super) data_len: u64,
 }
 
 /// Everything [`scan_ggml`] read.
-#[cfg_attr(not(test), allow(dead_code))]
-struct GgmlScan {
-    info: GgmlInfo,
-    hparams: Hparams,
-    vocab: Vec<Vec<u8>>,
-    tensors: Vec<TensorEntry>,
+pub(super) struct GgmlScan {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) info: GgmlInfo,
+    pub(super) hparams: Hparams,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) vocab: Vec<Vec<u8>>,
+    pub(super) tensors: Vec<TensorEntry>,
 }
 
 /// A streaming, bounds-checked reader over a ggml file.
@@ -1015,7 +1020,7 @@ impl GgmlReader {
     }
 }
 
-fn scan_ggml(path: &Path) -> Result<GgmlScan> {
+pub(super) fn scan_ggml(path: &Path) -> Result<GgmlScan> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut r = GgmlReader {
@@ -1106,6 +1111,7 @@ fn scan_ggml(path: &Path) -> Result<GgmlScan> {
     let mut tensors = Vec::with_capacity(plan.len());
     while r.pos < r.len {
         let index = tensors.len();
+        let header_offset = r.pos;
         let header = || format!("the header of tensor #{index}");
         let n_dims = r.count(1, 4, &|| format!("the dimension count of tensor #{index}"))?;
         let name_len = r.count(1, 1024, &|| format!("the name length of tensor #{index}"))?;
@@ -1151,7 +1157,9 @@ fn scan_ggml(path: &Path) -> Result<GgmlScan> {
             name,
             ty,
             dims,
+            header_offset,
             offset,
+            data_len,
         });
     }
     if !expected.is_empty() {
@@ -1257,7 +1265,12 @@ pub(crate) mod tests {
     /// A tiny Whisper: width 4, 2 heads, 3 mels, 1 encoder and 2 decoder blocks, 6 tokens.
     /// Mixes f16 and f32 variables and resolves one needed variable through an alias.
     pub(crate) fn synthetic_model() -> Ct2Builder {
-        let (d, mels, vocab) = (4, 3, 6);
+        synthetic_model_of_width(4)
+    }
+
+    /// [`synthetic_model`] `d` wide.
+    pub(crate) fn synthetic_model_of_width(d: usize) -> Ct2Builder {
+        let (mels, vocab) = (3, 6);
         let mut b = Ct2Builder::default();
         let heads = 2i16.to_le_bytes().to_vec();
         b.raw("encoder/num_heads", &[], 2, heads.clone());

@@ -16,6 +16,7 @@ pub mod convert;
 pub mod ecapa;
 pub mod fetch;
 pub mod minilm;
+pub mod quantize;
 pub mod resemblyzer;
 pub mod silero;
 

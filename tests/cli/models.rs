@@ -1,6 +1,6 @@
 //! `verbatim models` and `--model`: corrupt, truncated and missing model files.
 
-use crate::{repo, tiny_model, Workdir};
+use crate::{heard_words, repo, sha256_of, tiny_model, Workdir};
 
 #[test]
 fn a_truncated_model_is_a_clear_error_and_the_store_is_untouched() {
@@ -22,6 +22,80 @@ fn a_truncated_model_is_a_clear_error_and_the_store_is_untouched() {
         "{stderr}"
     );
     assert!(!work.store().join("manifest.json").exists());
+}
+
+/// `models quantize` writes an 8-bit copy beside the model, which transcribes JFK word for word
+/// with the words where the f16 model puts them (within 100 ms), and is named in provenance.
+#[test]
+fn a_q8_0_copy_of_tiny_en_transcribes_jfk_as_the_f16_model_does() {
+    let work = Workdir::new();
+    let f16 = work.copy(&tiny_model(), "ggml-tiny.en.bin");
+    let out = work
+        .run(&["models", "quantize", f16.to_str().unwrap()])
+        .ok();
+    let q8 = work.path().join("ggml-tiny.en-q8_0.bin");
+    assert!(out.contains("65 of 167 tensors as q8_0"), "{out}");
+    assert!(out.contains(&sha256_of(&q8)), "{out}");
+    let size = std::fs::metadata(&q8).unwrap().len();
+    assert_eq!(size, 43_550_778, "{out}");
+
+    let jfk = repo().join("tests/data/jfk.wav");
+    let words = |model: &std::path::Path, store: &str| {
+        let run = work
+            .command(&["--store", store, "ingest", "--no-speakers", "--model"])
+            .arg(model)
+            .arg(&jfk)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(
+            &work
+                .command(&["--store", store, "transcript", "jfk", "--format", "json"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        (heard_words(&doc), doc["recording"]["model"].clone())
+    };
+    let (exact, _) = words(&f16, "f16-store");
+    let (eight, model) = words(&q8, "q8-store");
+    assert_eq!(model["name"], "tiny.en-q8_0");
+    assert_eq!(model["sha256"], sha256_of(&q8));
+    let text = |w: &[(String, u64, u64)]| w.iter().map(|w| w.0.clone()).collect::<Vec<_>>();
+    assert_eq!(text(&eight), text(&exact));
+    assert_eq!(eight.len(), 22);
+    for (a, b) in eight.iter().zip(&exact) {
+        assert!(
+            a.1.abs_diff(b.1) <= 100,
+            "{} at {} ms, f16 {} ms",
+            a.0,
+            a.1,
+            b.1
+        );
+    }
+
+    // an 8-bit file is not quantized again, and a missing copy says how to make it
+    let again = work.run(&["models", "quantize", q8.to_str().unwrap()]);
+    assert_eq!(again.code(), 2);
+    assert!(
+        again.stderr().contains("only an f16 model"),
+        "{}",
+        again.stderr()
+    );
+    let missing = work.run(&["ingest", "--model", "base-q8_0", jfk.to_str().unwrap()]);
+    assert_eq!(missing.code(), 2);
+    assert!(
+        missing
+            .stderr()
+            .contains("`verbatim models quantize base` writes it"),
+        "{}",
+        missing.stderr()
+    );
 }
 
 #[test]
