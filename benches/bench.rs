@@ -761,59 +761,43 @@ fn speakers_bench() -> anyhow::Result<()> {
 /// not the corpus's, written by `scripts/short_meetings.py`, which this runs when its audio is
 /// missing).
 fn dev_meetings(root: &Path, out: &Path, verbatim: &Path, threads: usize) -> anyhow::Result<()> {
-    println!();
-    let real = root.join("real-voices/meetings");
-    if real.is_dir() {
-        println!("real-voice development meetings (tiny.en):");
-        meeting_set(
-            root,
-            out,
-            verbatim,
-            threads,
-            &root.join("tests/data/speakers/dev_meetings.json"),
-            &real,
-        )?;
-    } else {
-        println!(
-            "real-voice development meetings: {} is missing (run scripts/fetch-real-voices.sh, \
-             then `cargo run --release --example dev_meetings -- real-voices \
-             tests/data/speakers/dev_meetings.json`)",
-            real.display()
-        );
-    }
-    // the same meetings heard in simulated rooms (reverberation and noise; examples/room_meetings.rs)
-    let room = root.join("real-voices/room-meetings");
-    if room.is_dir() {
-        println!("\nthe same meetings in simulated rooms (tiny.en; reverberation, noise, a table microphone):");
-        meeting_set(
-            root,
-            out,
-            verbatim,
-            threads,
-            &root.join("tests/data/speakers/dev_meetings.json"),
-            &room,
-        )?;
-    } else {
-        println!(
-            "\nroom versions of the development meetings: {} is missing (after the meetings, run \
-             `cargo run --release --example room_meetings -- real-voices \
-             tests/data/speakers/dev_meetings.json`)",
-            room.display()
-        );
-    }
-    // the English meetings built for transcription (issue 15), never used to tune diarization:
-    // two of their six people (the podcast host and guest) are in no meeting above
-    let english = root.join("real-voices/asr-meetings");
-    if english.is_dir() {
-        println!("\nreal-voice English meetings of the transcription bench (tiny.en; not used to tune diarization):");
-        meeting_set(
-            root,
-            out,
-            verbatim,
-            threads,
-            &root.join("tests/data/asr/dev_english.json"),
-            &english,
-        )?;
+    // (title, truth, audio folder, how to build the audio when it is missing)
+    let built = "run scripts/fetch-real-voices.sh, then `cargo run --release --example";
+    let sets = [
+        (
+            "real-voice development meetings (tiny.en)",
+            "tests/data/speakers/dev_meetings.json",
+            "real-voices/meetings",
+            format!("{built} dev_meetings -- real-voices tests/data/speakers/dev_meetings.json`"),
+        ),
+        // the same meetings heard in simulated rooms (examples/room_meetings.rs)
+        (
+            "the same meetings in simulated rooms (tiny.en; reverberation, noise, a table microphone)",
+            "tests/data/speakers/dev_meetings.json",
+            "real-voices/room-meetings",
+            format!(
+                "{built} dev_meetings`, then `... --example room_meetings -- real-voices \
+                 tests/data/speakers/dev_meetings.json`"
+            ),
+        ),
+        // the English meetings built for transcription (issue 15), never used to tune
+        // diarization: two of their six people (the podcast host and guest) are in no meeting
+        // above
+        (
+            "real-voice English meetings of the transcription bench (tiny.en; not used to tune diarization)",
+            "tests/data/asr/dev_english.json",
+            "real-voices/asr-meetings",
+            format!("{built} asr_meetings -- real-voices tests/data/asr/dev_english.json`"),
+        ),
+    ];
+    for (title, truth, audio, how) in sets {
+        let audio = root.join(audio);
+        if audio.is_dir() {
+            println!("\n{title}:");
+            meeting_set(root, out, verbatim, threads, &root.join(truth), &audio)?;
+        } else {
+            println!("\n{title}: {} is missing ({how})", audio.display());
+        }
     }
     let short = root.join("short-meetings");
     if !short.join("truth.json").exists() {
