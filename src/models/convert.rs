@@ -952,7 +952,6 @@ pub(super) struct TensorEntry {
 
 /// Everything [`scan_ggml`] read.
 pub(super) struct GgmlScan {
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(super) info: GgmlInfo,
     pub(super) hparams: Hparams,
     #[cfg_attr(not(test), allow(dead_code))]
