@@ -36,6 +36,10 @@ $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch ecapa
 
+$(MODELS)/campplus_cn_en_common.pt:
+	$(MAKE) build
+	$(VERBATIM) --models-dir $(MODELS) models fetch campplus
+
 # the second voice detector, which confirms the speech under a gap marker
 $(MODELS)/silero-vad-6.2.3-16k.safetensors:
 	$(MAKE) build
@@ -45,7 +49,7 @@ $(MODELS)/all-MiniLM-L6-v2/model.safetensors:
 	$(MAKE) build
 	$(VERBATIM) --models-dir $(MODELS) models fetch minilm
 
-model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/ggml-base.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt $(MODELS)/silero-vad-6.2.3-16k.safetensors $(MODELS)/all-MiniLM-L6-v2/model.safetensors
+model: build $(MODELS)/ggml-tiny.en.bin $(MODELS)/ggml-base.bin $(MODELS)/resemblyzer-0.1.4-pretrained.pt $(MODELS)/spkrec-ecapa-voxceleb-embedding_model.ckpt $(MODELS)/campplus_cn_en_common.pt $(MODELS)/silero-vad-6.2.3-16k.safetensors $(MODELS)/all-MiniLM-L6-v2/model.safetensors
 
 # Ingest the shipped sample corpus and show what came out.
 demo: model

@@ -685,7 +685,7 @@ pub enum ModelsCommand {
     /// person (ecapa), the second voice detector that confirms gap markers (silero) or the
     /// sentence model (minilm).
     Fetch {
-        /// tiny.en, base, resemblyzer, ecapa, silero or minilm.
+        /// tiny.en, base, resemblyzer, ecapa, campplus, silero or minilm.
         name: String,
     },
     /// The models folder in force and which models it holds.

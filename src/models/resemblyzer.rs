@@ -16,6 +16,7 @@ pub const WEIGHTS_FILE: &str = "resemblyzer-0.1.4-pretrained.pt";
 pub const NAME: &str = "resemblyzer";
 
 const WHEEL: Wheel = Wheel {
+    target: &[],
     package: "Resemblyzer",
     version: "0.1.4",
     file_name: "Resemblyzer-0.1.4-py3-none-any.whl",

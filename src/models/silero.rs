@@ -17,6 +17,7 @@ pub const WEIGHTS_FILE: &str = "silero-vad-6.2.3-16k.safetensors";
 pub const NAME: &str = "silero";
 
 const WHEEL: Wheel = Wheel {
+    target: &[],
     package: "silero-vad",
     version: "6.2.3",
     file_name: "silero_vad-6.2.3-py3-none-any.whl",

@@ -4,6 +4,7 @@
 //! split where the speaker changes. Speakers keep a centroid in the store so that a voice named
 //! once keeps its name in later recordings.
 
+pub mod campplus;
 pub mod diarize;
 pub mod ecapa;
 pub mod encoder;
