@@ -656,7 +656,7 @@ fn speakers_bench() -> anyhow::Result<()> {
     let ecapa_path = verbatim::models::ecapa::weights_path(&root.join("models"));
     let ecapa = ecapa_path
         .exists()
-        .then(|| verbatim::speakers::ecapa::Ecapa::load(&ecapa_path))
+        .then(|| verbatim::speakers::voice::VoiceModelKind::Ecapa.load(&ecapa_path))
         .transpose()?;
     let verifier = ecapa.as_ref().map_or(Verifier::Off, Verifier::OneVoice);
     let truth: Value =

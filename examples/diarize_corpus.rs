@@ -5,6 +5,9 @@
 //!
 //! `DIARIZE_MAX_SPEAKERS=16 DIARIZE_STEP_MS=800 DIARIZE_ECAPA=off cargo run --release --example diarize_corpus -- models`
 //!
+//! `DIARIZE_VOICE`: the second voice model, `ecapa` (the default, as `verbatim ingest` runs) or
+//! `campplus` (CAM++, with its bars in `speakers::voice`).
+//!
 //! `DIARIZE_ECAPA`: `one-voice` (the default, as `verbatim ingest` runs), `voiceprints` (as
 //! `ingest --voiceprints`) or `off` (GE2E alone).
 //!
@@ -18,9 +21,10 @@ use serde_json::Value;
 use verbatim::audio::{self, vad};
 use verbatim::model::Span;
 use verbatim::speakers::diarize::{diarize, DiarizeConfig, Verifier};
-use verbatim::speakers::ecapa::{self, Ecapa};
+use verbatim::speakers::ecapa;
 use verbatim::speakers::encoder::{cosine, Embedding, VoiceEncoder};
 use verbatim::speakers::registry;
+use verbatim::speakers::voice::VoiceModelKind;
 
 const FRAME_MS: u64 = 10;
 
@@ -33,11 +37,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         models.as_ref(),
     ))?;
     let mode = std::env::var("DIARIZE_ECAPA").unwrap_or_else(|_| "one-voice".into());
+    let kind: VoiceModelKind = std::env::var("DIARIZE_VOICE")
+        .unwrap_or_else(|_| "ecapa".into())
+        .parse()?;
     let ecapa = match mode.as_str() {
         "off" => None,
-        "one-voice" | "voiceprints" => Some(Ecapa::load(&verbatim::models::ecapa::weights_path(
-            models.as_ref(),
-        ))?),
+        "one-voice" | "voiceprints" => Some(kind.load(&kind.weights_path(models.as_ref()))?),
         other => {
             return Err(format!("DIARIZE_ECAPA={other}: one-voice, voiceprints or off").into())
         }
@@ -167,7 +172,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     if !voiceprints.is_empty() {
         identity(
-            "ECAPA voiceprints",
+            &format!("{} voiceprints", kind.name()),
             &voiceprints,
             &[registry::MATCH_THRESHOLD],
         );

@@ -22,9 +22,9 @@ use crate::hash::sha256_file;
 use crate::model::{DiarizationInfo, Recording, Segment, SourceKind, Span, Transcript};
 use crate::phase;
 use crate::speakers::diarize::{self, DiarizeConfig};
-use crate::speakers::ecapa::{self, Ecapa};
 use crate::speakers::encoder::VoiceEncoder;
 use crate::speakers::registry::{Registry, GE2E_MATCH, MATCH_THRESHOLD};
+use crate::speakers::voice::{VoiceModel, VoiceModelKind};
 use crate::speakers::{self};
 use crate::store::Store;
 use crate::transcribe::{TranscribeOptions, WhisperModel, WordTimes};
@@ -77,9 +77,11 @@ pub enum SpeakerMode {
 pub enum VerifierModel {
     /// Not installed: GE2E alone.
     Off,
-    /// The default when installed: whether a recording GE2E splits holds one voice.
-    OneVoice(PathBuf),
-    /// `--voiceprints`: who is one person within and across recordings.
+    /// The default when installed: whether a recording GE2E splits holds one voice, and which
+    /// parts of a centred cluster are different people, by this model.
+    OneVoice(VoiceModelKind, PathBuf),
+    /// `--voiceprints`: who is one person within and across recordings (ECAPA, whose
+    /// voiceprints the store keeps).
     Voiceprints(PathBuf),
 }
 
@@ -89,7 +91,7 @@ impl VerifierModel {
     pub fn default_in(models_dir: &Path) -> Self {
         let path = crate::models::ecapa::weights_path(models_dir);
         if path.exists() {
-            return VerifierModel::OneVoice(path);
+            return VerifierModel::OneVoice(VoiceModelKind::Ecapa, path);
         }
         eprintln!(
             "note: the second voice model is not in {} (`verbatim models fetch ecapa`): a \
@@ -99,10 +101,18 @@ impl VerifierModel {
         VerifierModel::Off
     }
 
+    fn kind(&self) -> Option<VoiceModelKind> {
+        match self {
+            VerifierModel::Off => None,
+            VerifierModel::OneVoice(kind, _) => Some(*kind),
+            VerifierModel::Voiceprints(_) => Some(VoiceModelKind::Ecapa),
+        }
+    }
+
     fn path(&self) -> Option<&Path> {
         match self {
             VerifierModel::Off => None,
-            VerifierModel::OneVoice(path) | VerifierModel::Voiceprints(path) => Some(path),
+            VerifierModel::OneVoice(_, path) | VerifierModel::Voiceprints(path) => Some(path),
         }
     }
 }
@@ -115,7 +125,7 @@ pub struct Ingester<'a> {
     model: Option<WhisperModel>,
     second_detector: Option<Arc<Silero>>,
     encoder: Option<VoiceEncoder>,
-    verifier: Option<Ecapa>,
+    verifier: Option<VoiceModel>,
     /// The threads diarization runs on: `--threads` of them, as Whisper has (none made when
     /// speakers are off).
     threads: Option<rayon::ThreadPool>,
@@ -293,13 +303,18 @@ impl Ingester<'_> {
         if self.encoder.is_none() {
             self.encoder = Some(VoiceEncoder::load(model_path)?);
         }
-        if let (None, Some(path)) = (&self.verifier, verifier_model.path()) {
-            self.verifier = Some(Ecapa::load(path)?);
+        if let Some(path) = verifier_model.path() {
+            let kind = verifier_model
+                .kind()
+                .expect("a model with a path has a kind");
+            if self.verifier.as_ref().map(VoiceModel::kind) != Some(kind) {
+                self.verifier = Some(kind.load(path)?);
+            }
         }
         let encoder = self.encoder.as_ref().expect("encoder was just loaded");
         let verifier = match (verifier_model, self.verifier.as_ref()) {
-            (VerifierModel::OneVoice(_), Some(ecapa)) => diarize::Verifier::OneVoice(ecapa),
-            (VerifierModel::Voiceprints(_), Some(ecapa)) => diarize::Verifier::Voiceprints(ecapa),
+            (VerifierModel::OneVoice(..), Some(model)) => diarize::Verifier::OneVoice(model),
+            (VerifierModel::Voiceprints(_), Some(model)) => diarize::Verifier::Voiceprints(model),
             _ => diarize::Verifier::Off,
         };
         let speech = speech
@@ -316,16 +331,16 @@ impl Ingester<'_> {
                 )
             } else {
                 let method = match verifier {
-                    diarize::Verifier::Voiceprints(_) => {
-                        format!("{}; voiceprints: {}", config.describe(), ecapa::MODEL_NAME)
+                    diarize::Verifier::Voiceprints(model) => {
+                        format!("{}; voiceprints: {}", config.describe(), model.name())
                     }
-                    diarize::Verifier::OneVoice(_) => format!(
+                    diarize::Verifier::OneVoice(model) => format!(
                         "{}; what centring joined is split where voiceprints are under {}, and \
                          two voices found are one voice when their voiceprints reach {}: {}",
                         config.describe(),
-                        diarize::APART,
-                        diarize::ONE_VOICE,
-                        ecapa::MODEL_NAME
+                        model.bars().apart,
+                        model.bars().one_voice,
+                        model.name()
                     ),
                     diarize::Verifier::Off => config.describe(),
                 };
@@ -350,8 +365,16 @@ impl Ingester<'_> {
             info: DiarizationInfo {
                 model: speakers::encoder::MODEL_NAME.into(),
                 model_sha256: encoder.sha256().into(),
-                voiceprint_model: verifier_used.then(|| ecapa::MODEL_NAME.into()),
-                voiceprint_sha256: verifier_used.then(|| ecapa::WEIGHTS_SHA256.into()),
+                voiceprint_model: self
+                    .verifier
+                    .as_ref()
+                    .filter(|_| verifier_used)
+                    .map(|m| m.name().into()),
+                voiceprint_sha256: self
+                    .verifier
+                    .as_ref()
+                    .filter(|_| verifier_used)
+                    .map(|m| m.sha256().into()),
                 method,
                 speakers: diarization.speakers.len(),
                 note,

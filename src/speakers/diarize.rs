@@ -51,12 +51,13 @@ use rayon::prelude::*;
 
 use crate::model::{Segment, Span, Word};
 
-use super::ecapa::{self, Ecapa};
+use super::ecapa;
 use super::encoder::{
     cosine, mean_embedding, normalized, Embedding, VoiceEncoder, EMBEDDING, PARTIAL_FRAMES,
 };
 use super::mel::{normalize_volume, MelFrame, HOP, SAMPLE_RATE};
 use super::spectral;
+use super::voice::VoiceModel;
 
 /// Frames of 10 ms.
 const FRAME_MS: u64 = (HOP * 1000 / SAMPLE_RATE) as u64;
@@ -103,7 +104,7 @@ const QUICK_MS: u64 = 6_000;
 /// whose voiceprints reached [`ONE_VOICE`] on 20 s each scored at least 0.43 on 6 s each
 /// (the two pieces of the one real person GE2E split: 0.46 on 6 s, 0.60 on 20 s); the corpus's
 /// two-voice board call scores 0.32.
-const QUICK_ONE_VOICE: f32 = 0.35;
+pub const QUICK_ONE_VOICE: f32 = 0.35;
 /// Speech per cluster the ECAPA model hears at most (evenly spread over the cluster's windows).
 pub const VERIFY_MS: u64 = 20_000;
 /// The most confidence a turn shorter than a window that touches another speaker's turn gets:
@@ -271,10 +272,10 @@ pub enum Verifier<'a> {
     Off,
     /// The default when its weights are installed: it only decides whether a recording that
     /// GE2E splits holds one voice.
-    OneVoice(&'a Ecapa),
+    OneVoice(&'a VoiceModel),
     /// `--voiceprints`: it merges the clusters it judges one person, and every speaker keeps
     /// its voiceprint.
-    Voiceprints(&'a Ecapa),
+    Voiceprints(&'a VoiceModel),
 }
 
 /// Diarizes 16 kHz mono samples whose speech spans are known.
@@ -316,28 +317,29 @@ pub fn diarize(
             fold_small_clusters(&windows, &mut labels, min);
             merge_close_centroids(&windows, &mut labels, min);
             // what centring joined, the second model may hear as different people
-            if let Verifier::OneVoice(ecapa) = verifier {
-                let print = |speech: &[f32]| voiceprint(ecapa, speech);
-                split_different_people(print, &audio, &windows, &first, &mut labels, max);
+            if let Verifier::OneVoice(model) = verifier {
+                let print = |speech: &[f32]| voiceprint(model, speech);
+                let apart = model.bars().apart;
+                split_different_people(print, &audio, &windows, &first, &mut labels, max, apart);
             }
         }
         // GE2E splits one voice recorded in different sessions or rooms in two (see
         // [`ONE_VOICE`])
         let two = labels.iter().max() == Some(&1);
-        if let Verifier::OneVoice(ecapa) = verifier {
-            if min <= 1 && two && one_voice(ecapa, &audio, &windows, &labels) {
+        if let Verifier::OneVoice(model) = verifier {
+            if min <= 1 && two && one_voice(model, &audio, &windows, &labels) {
                 labels.fill(0);
             }
         }
     }
     let mut voiceprints = match verifier {
-        Verifier::Voiceprints(ecapa) => voiceprints_of(ecapa, &audio, &windows, &labels),
+        Verifier::Voiceprints(model) => voiceprints_of(model, &audio, &windows, &labels),
         Verifier::Off | Verifier::OneVoice(_) => {
             vec![None; labels.iter().max().map_or(0, |m| m + 1)]
         }
     };
-    if config.speakers.is_none() {
-        merge_same_person(&mut labels, &mut voiceprints, min, SAME_PERSON);
+    if let (None, Verifier::Voiceprints(model)) = (config.speakers, verifier) {
+        merge_same_person(&mut labels, &mut voiceprints, min, model.bars().same_person);
     }
     let centroids = reassign(&embeddings, &mut labels);
     let mut frames = vote_frames(&windows, &labels, n_frames);
@@ -625,7 +627,7 @@ fn merge_close_centroids(windows: &[Window], labels: &mut [usize], min: usize) {
 /// Each cluster's voiceprint: the ECAPA embedding of up to [`VERIFY_MS`] of its speech,
 /// normalised (None for a cluster with too little speech to embed).
 fn voiceprints_of(
-    verifier: &Ecapa,
+    verifier: &VoiceModel,
     audio: &[f32],
     windows: &[Window],
     labels: &[usize],
@@ -638,24 +640,25 @@ fn voiceprints_of(
 }
 
 /// The normalised ECAPA embedding of `speech`; None when it is too short to embed.
-fn voiceprint(ecapa: &Ecapa, speech: &[f32]) -> Option<Vec<f32>> {
-    (speech.len() >= ecapa::MIN_SAMPLES).then(|| ecapa::normalised(ecapa.embed(speech)))
+fn voiceprint(model: &VoiceModel, speech: &[f32]) -> Option<Vec<f32>> {
+    (speech.len() >= model.min_samples()).then(|| ecapa::normalised(model.embed(speech)))
 }
 
 /// Whether the ECAPA model hears one person in both clusters of a recording that GE2E split
 /// in two: their voiceprints at least [`ONE_VOICE`] alike. A quick listen first
 /// ([`QUICK_MS`] of each, which must reach [`QUICK_ONE_VOICE`]) ends most checks of two people
 /// at about a third of the cost.
-fn one_voice(ecapa: &Ecapa, audio: &[f32], windows: &[Window], labels: &[usize]) -> bool {
+fn one_voice(model: &VoiceModel, audio: &[f32], windows: &[Window], labels: &[usize]) -> bool {
+    let bars = model.bars();
     let alike = |cap_ms: u64| {
         let print =
-            |c: usize| voiceprint(ecapa, &cluster_speech(audio, windows, labels, c, cap_ms));
+            |c: usize| voiceprint(model, &cluster_speech(audio, windows, labels, c, cap_ms));
         match rayon::join(|| print(0), || print(1)) {
             (Some(x), Some(y)) => ecapa::cosine(&x, &y),
             _ => f32::NEG_INFINITY,
         }
     };
-    alike(QUICK_MS) >= QUICK_ONE_VOICE && alike(VERIFY_MS) >= ONE_VOICE
+    alike(QUICK_MS) >= bars.quick_one_voice && alike(VERIFY_MS) >= bars.one_voice
 }
 
 /// Splits what centring joined where the second model hears different people. Each cluster of
@@ -671,6 +674,7 @@ fn split_different_people(
     first: &[usize],
     labels: &mut [usize],
     max: usize,
+    apart: f32,
 ) {
     let k = labels.iter().max().map_or(0, |m| m + 1);
     let k_first = first.iter().max().map_or(0, |m| m + 1);
@@ -707,7 +711,7 @@ fn split_different_people(
             continue;
         }
         let mut group: Vec<usize> = (0..parts.len()).collect();
-        merge_same_person(&mut group, &mut prints, 1, APART);
+        merge_same_person(&mut group, &mut prints, 1, apart);
         let groups = prints.len();
         if groups < 2 {
             continue;
@@ -1237,22 +1241,22 @@ mod tests {
         // voices 0 and 1 are different people (cosine 0), window 7 is too short to count
         let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
         let mut labels = vec![0; 8];
-        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4, APART);
         // the larger part keeps the number, the other is a new speaker; the short part stays
         assert_eq!(labels, vec![0, 0, 0, 0, 1, 1, 1, 0]);
         // one person (cosine 0.95): kept together
         let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 0.2, 0.2, 0.2, 0.2]);
         let mut labels = vec![0; 8];
-        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4, APART);
         assert_eq!(labels, vec![0; 8]);
         // never past the most speakers asked for
         let (windows, audio) = split_case(&first, &[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
         let mut labels = vec![0; 8];
-        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 1);
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 1, APART);
         assert_eq!(labels, vec![0; 8]);
         // only within a cluster: parts already in clusters of their own are left alone
         let mut labels = vec![0, 0, 0, 0, 1, 1, 1, 1];
-        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4);
+        split_different_people(fake_print, &audio, &windows, &first, &mut labels, 4, APART);
         assert_eq!(labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
     }
 

@@ -11,6 +11,7 @@ pub mod encoder;
 pub mod mel;
 pub mod registry;
 pub mod spectral;
+pub mod voice;
 
 #[cfg(test)]
 pub(crate) mod reference;
