@@ -7,7 +7,9 @@
 //!
 //! Speakers (`verbatim-bench speakers`): per corpus recording, diarization time beside bare
 //! transcription time, and word attribution accuracy against the truth; the corpus ingest with
-//! and without speakers.
+//! and without speakers. `verbatim-bench dev-meetings`: the real-voice development meetings (dry,
+//! in rooms, English) and the short synthetic ones; `verbatim-bench meetings TRUTH AUDIO_DIR`:
+//! any set of meetings in the development meetings' truth shape (a held-out set, scored once).
 //!
 //! ASR (`verbatim-bench asr`, `asr.rs`): word error rate on the English development meetings,
 //! verbatim with and without voice detection beside faster-whisper on the same tiny.en weights.
@@ -82,6 +84,23 @@ fn main() {
         Some("dev-meetings") => AudioSetup::new().and_then(|setup| {
             dev_meetings(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
+        Some("meetings") => match (args.get(2), args.get(3)) {
+            (Some(truth), Some(audio)) => AudioSetup::new().and_then(|setup| {
+                println!("## Meetings of {truth} (audio in {audio})");
+                meeting_set(
+                    &setup.root,
+                    &setup.out,
+                    &setup.verbatim,
+                    setup.threads,
+                    Path::new(truth),
+                    Path::new(audio),
+                )
+            }),
+            _ => Err(anyhow::anyhow!(
+                "usage: verbatim-bench meetings TRUTH.json AUDIO_DIR (truth in the shape of \
+                 tests/data/speakers/dev_meetings.json)"
+            )),
+        },
         Some("gaps") => AudioSetup::new().and_then(|setup| {
             gaps::gaps_bench(&setup.root, &setup.out, &setup.verbatim, setup.threads)
         }),
