@@ -115,39 +115,19 @@ impl CamPlus {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => bad(
-                "CAM++ voice model not found; run `verbatim models fetch campplus` (or ingest \
-                 with --no-speakers)"
-                    .into(),
-            ),
-            _ => Error::io(path, e),
-        })?;
-        let sha256 = crate::hash::sha256_hex(&bytes);
-        if sha256 != WEIGHTS_SHA256 {
-            return Err(bad(format!(
-                "SHA-256 {sha256} is not that of CAM++'s campplus_cn_en_common.pt \
-                 ({WEIGHTS_SHA256}); fetch it again with `verbatim models fetch campplus`"
-            )));
-        }
-        drop(bytes);
-        let tensors = candle_core::pickle::read_all(path)
-            .map_err(|e| bad(format!("not a readable PyTorch checkpoint: {e}")))?;
-        let tensors: HashMap<String, Tensor> = tensors.into_iter().collect();
+        let tensors = super::voice::read_checkpoint(
+            path,
+            WEIGHTS_SHA256,
+            "CAM++'s campplus_cn_en_common.pt (the CAM++ voice model)",
+            "campplus",
+        )?;
         Weights { tensors, bad: &bad }.model()
     }
 
     /// The 192-d embedding of 16 kHz mono samples (at least [`MIN_SAMPLES`]; shorter input is
     /// repeated to that length). Not normalised.
     pub fn embed(&self, samples: &[f32]) -> Vec<f32> {
-        let mut input = samples.to_vec();
-        while input.len() < MIN_SAMPLES {
-            if samples.is_empty() {
-                input.resize(MIN_SAMPLES, 0.0);
-            } else {
-                input.extend_from_slice(&samples[..samples.len().min(MIN_SAMPLES - input.len())]);
-            }
-        }
+        let input = super::voice::repeated_to(samples, MIN_SAMPLES);
         let (features, n) = self.front.features(&input);
         self.forward(&features, n)
             .and_then(|t| t.to_vec1::<f32>())
@@ -534,14 +514,7 @@ impl FrontEnd {
     /// Normalised features, mel-major `[N_MELS][n]`, and n.
     fn features(&self, samples: &[f32]) -> (Vec<f32>, usize) {
         let (fbank, n) = self.fbank(samples);
-        let mut out = vec![0f32; n * N_MELS];
-        for m in 0..N_MELS {
-            let mean = (0..n).map(|t| fbank[t * N_MELS + m] as f64).sum::<f64>() / n as f64;
-            for t in 0..n {
-                out[m * n + t] = fbank[t * N_MELS + m] - mean as f32;
-            }
-        }
-        (out, n)
+        (super::voice::mean_normalised(&fbank, n, N_MELS), n)
     }
 }
 
@@ -560,22 +533,11 @@ mod tests {
     use super::*;
     use crate::speakers::ecapa::cosine;
 
-    /// The reference values PyTorch computed (`scripts/campplus_reference.py`).
-    fn reference() -> serde_json::Value {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/speakers/campplus_reference.json"
-        );
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::speakers::reference::max_diff;
 
-    fn max_diff(got: &[f32], want: &serde_json::Value) -> f32 {
-        let want = crate::speakers::reference::floats(want);
-        assert_eq!(got.len(), want.len());
-        got.iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs())
-            .fold(0f32, f32::max)
+    /// The reference values (`scripts/campplus_reference.py`).
+    fn reference() -> serde_json::Value {
+        crate::speakers::reference::named("campplus_reference.json")
     }
 
     fn slices(reference: &serde_json::Value) -> Vec<(String, usize, usize, serde_json::Value)> {

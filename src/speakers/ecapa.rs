@@ -82,25 +82,12 @@ impl Ecapa {
             path: path.to_path_buf(),
             reason,
         };
-        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => bad(
-                "ECAPA voice model not found; run `verbatim models fetch ecapa` (or ingest with \
-                 --no-speakers)"
-                    .into(),
-            ),
-            _ => Error::io(path, e),
-        })?;
-        let sha256 = crate::hash::sha256_hex(&bytes);
-        if sha256 != WEIGHTS_SHA256 {
-            return Err(bad(format!(
-                "SHA-256 {sha256} is not that of spkrec-ecapa-voxceleb's embedding_model.ckpt \
-                 ({WEIGHTS_SHA256}); fetch it again with `verbatim models fetch ecapa`"
-            )));
-        }
-        drop(bytes);
-        let tensors = candle_core::pickle::read_all(path)
-            .map_err(|e| bad(format!("not a readable PyTorch checkpoint: {e}")))?;
-        let tensors: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
+        let tensors = super::voice::read_checkpoint(
+            path,
+            WEIGHTS_SHA256,
+            "spkrec-ecapa-voxceleb's embedding_model.ckpt (the ECAPA voice model)",
+            "ecapa",
+        )?;
         let get = |name: &str| -> Result<Tensor> {
             let t = tensors
                 .get(name)
@@ -178,14 +165,7 @@ impl Ecapa {
     /// The 192-d embedding of 16 kHz mono samples (at least [`MIN_SAMPLES`]; shorter input is
     /// repeated to that length). Not normalised.
     pub fn embed(&self, samples: &[f32]) -> Vec<f32> {
-        let mut input = samples.to_vec();
-        while input.len() < MIN_SAMPLES {
-            if samples.is_empty() {
-                input.resize(MIN_SAMPLES, 0.0);
-            } else {
-                input.extend_from_slice(&samples[..samples.len().min(MIN_SAMPLES - input.len())]);
-            }
-        }
+        let input = super::voice::repeated_to(samples, MIN_SAMPLES);
         let (frames, n) = self.front.features(&input);
         self.forward(&frames, n)
             .and_then(|t| t.to_vec1::<f32>())
@@ -405,14 +385,7 @@ impl FrontEnd {
     /// Normalised features, mel-major `[N_MELS][n]`, and n.
     fn features(&self, samples: &[f32]) -> (Vec<f32>, usize) {
         let (fbank, n) = self.fbank(samples);
-        let mut out = vec![0f32; n * N_MELS];
-        for m in 0..N_MELS {
-            let mean = (0..n).map(|t| fbank[t * N_MELS + m] as f64).sum::<f64>() / n as f64;
-            for t in 0..n {
-                out[m * n + t] = fbank[t * N_MELS + m] - mean as f32;
-            }
-        }
-        (out, n)
+        (super::voice::mean_normalised(&fbank, n, N_MELS), n)
     }
 }
 
@@ -457,22 +430,11 @@ mod tests {
         assert_eq!(p[0], vec![3., 2., 1., 2., 3., 4., 5., 4., 3.]);
     }
 
-    /// The reference values SpeechBrain computed (`scripts/ecapa_reference.py`).
-    fn reference() -> serde_json::Value {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/speakers/ecapa_reference.json"
-        );
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::speakers::reference::max_diff;
 
-    fn max_diff(got: &[f32], want: &serde_json::Value) -> f32 {
-        let want = crate::speakers::reference::floats(want);
-        assert_eq!(got.len(), want.len());
-        got.iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs())
-            .fold(0f32, f32::max)
+    /// The reference values (`scripts/ecapa_reference.py`).
+    fn reference() -> serde_json::Value {
+        crate::speakers::reference::named("ecapa_reference.json")
     }
 
     #[test]

@@ -5,11 +5,23 @@ use sha2::{Digest, Sha256};
 
 /// The reference JSON.
 pub(crate) fn reference() -> serde_json::Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/speakers/resemblyzer_reference.json"
-    );
+    named("resemblyzer_reference.json")
+}
+
+/// A reference JSON of `tests/data/speakers/` by file name.
+pub(crate) fn named(file: &str) -> serde_json::Value {
+    let path = format!("{}/tests/data/speakers/{file}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The largest absolute difference between `got` and the reference's float list `want`.
+pub(crate) fn max_diff(got: &[f32], want: &serde_json::Value) -> f32 {
+    let want = floats(want);
+    assert_eq!(got.len(), want.len());
+    got.iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs())
+        .fold(0f32, f32::max)
 }
 
 /// A 16-bit WAV file (path relative to the crate) as floats, s16 / 32768 like librosa.

@@ -3,8 +3,72 @@
 //! different scales, so each has its own bars, chosen on the development data (see each
 //! model's [`Bars`]).
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::Tensor;
+
 use super::campplus::{self, CamPlus};
 use super::ecapa::{self, Ecapa};
+use crate::error::{Error, Result};
+
+/// The tensors of a pinned PyTorch checkpoint at `path`, read with candle after its SHA-256 is
+/// checked. `what` names the model and file in errors; `fetch` is the name `verbatim models
+/// fetch` takes.
+pub(crate) fn read_checkpoint(
+    path: &Path,
+    sha256: &str,
+    what: &str,
+    fetch: &str,
+) -> Result<HashMap<String, Tensor>> {
+    let bad = |reason: String| Error::Model {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => bad(format!(
+            "{what} not found; run `verbatim models fetch {fetch}` (or ingest with --no-speakers)"
+        )),
+        _ => Error::io(path, e),
+    })?;
+    let actual = crate::hash::sha256_hex(&bytes);
+    if actual != sha256 {
+        return Err(bad(format!(
+            "SHA-256 {actual} is not that of {what} ({sha256}); fetch it again with `verbatim \
+             models fetch {fetch}`"
+        )));
+    }
+    drop(bytes);
+    let tensors = candle_core::pickle::read_all(path)
+        .map_err(|e| bad(format!("not a readable PyTorch checkpoint: {e}")))?;
+    Ok(tensors.into_iter().collect())
+}
+
+/// `samples` repeated to at least `min` samples (silence when empty), as both models embed.
+pub(crate) fn repeated_to(samples: &[f32], min: usize) -> Vec<f32> {
+    let mut input = samples.to_vec();
+    while input.len() < min {
+        if samples.is_empty() {
+            input.resize(min, 0.0);
+        } else {
+            input.extend_from_slice(&samples[..samples.len().min(min - input.len())]);
+        }
+    }
+    input
+}
+
+/// Frame-major `[n][bins]` features less each bin's mean over the `n` frames, mel-major
+/// `[bins][n]`: the sentence mean normalisation both models' front ends end with.
+pub(crate) fn mean_normalised(frames: &[f32], n: usize, bins: usize) -> Vec<f32> {
+    let mut out = vec![0f32; n * bins];
+    for m in 0..bins {
+        let mean = (0..n).map(|t| frames[t * bins + m] as f64).sum::<f64>() / n as f64;
+        for t in 0..n {
+            out[m * n + t] = frames[t * bins + m] - mean as f32;
+        }
+    }
+    out
+}
 
 /// The cosine bars of one voice model (the voiceprints normalised).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -149,6 +213,16 @@ pub const CAMPLUS_BARS: Bars = Bars {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_input_is_repeated_and_features_lose_each_bins_mean() {
+        assert_eq!(repeated_to(&[1.0, 2.0], 5), vec![1.0, 2.0, 1.0, 2.0, 1.0]);
+        assert_eq!(repeated_to(&[], 3), vec![0.0; 3]);
+        assert_eq!(repeated_to(&[1.0, 2.0, 3.0], 2), vec![1.0, 2.0, 3.0]);
+        // two frames of two bins: [1, 10], [3, 20]
+        let out = mean_normalised(&[1.0, 10.0, 3.0, 20.0], 2, 2);
+        assert_eq!(out, vec![-1.0, 1.0, -5.0, 5.0]);
+    }
 
     #[test]
     fn voice_models_are_named_as_models_fetch_names_them() {
